@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Build the site: `python build.py` is `ecosite build`; `python build.py ARGS` is `ecosite ARGS`."""
+
+import sys
+
+from ecosite.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,188 @@
+"""The build as named stages: discover, load, validate, link, render, write.
+
+Each stage is a plain function of the previous one's result, so tests can start anywhere and the
+preview server runs exactly the same code as `ecosite build`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import markdown
+from .config import SiteConfig, load_config
+from .documents import load_document, load_yaml_file
+from .errors import BuildError, ContentError, fail_if
+from .models import Record, data_model, page_model, validate
+from .output import write_site
+from .render import render_site
+from .site import Asset, Page, Site, check_collisions, fingerprint, page_url
+from .sources import Source, discover
+
+
+@dataclass
+class Project:
+    """Where a build reads and writes, and how."""
+
+    root: Path
+    out: Path | None = None
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        self.root = self.root.resolve()
+        self.out = (self.out or self.root / "output").resolve()
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dirs(self) -> list[Path]:
+        return [d for d in (self.content_dir / "static", self.root / "static") if d.is_dir()]
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    files: dict[str, bytes]
+    copies: dict[str, Path]
+    warnings: list[ContentError] = field(default_factory=list)
+    milliseconds: int = 0
+
+
+def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> tuple[list[Page], list[ContentError]]:
+    """Read, validate and parse every Markdown page; drafts are dropped unless asked for."""
+    pages, errors = [], []
+    context = {"timezone": config.timezone}
+    for source in sources:
+        if source.kind != "page":
+            continue
+        try:
+            document = load_document(source.path, source.shown)
+        except ContentError as error:
+            errors.append(error)
+            continue
+        meta, problems = validate(page_model(source.rel), document.meta, source.shown, context)
+        if problems:
+            errors.extend(problems)
+            continue
+        if meta.draft and not project.drafts:
+            continue
+        url, problems = page_url(source.rel, meta.slug, source.shown, document.meta.line_of(("slug",)))
+        errors.extend(problems)
+        if url:
+            pages.append(Page(source, meta, url, markdown.parse(document.body), document.body_line))
+    return pages, errors
+
+
+def load_data(config: SiteConfig, sources: list[Source]) -> tuple[dict[str, Record], list[ContentError]]:
+    """Validate every YAML data file against the model its path names."""
+    data, errors = {}, []
+    for source in sources:
+        if source.kind != "data":
+            continue
+        model = data_model(source.rel)
+        if model is None:
+            errors.append(ContentError(source.shown, 0, "no content model reads this data file",
+                                       "data files live at about/values.yaml or summit/<year>.yaml; "
+                                       "move or rename it, or delete it"))
+            continue
+        try:
+            raw = load_yaml_file(source.path, source.shown)
+        except ContentError as error:
+            errors.append(error)
+            continue
+        record, problems = validate(model, raw, source.shown, {"timezone": config.timezone})
+        errors.extend(problems)
+        if record is not None:
+            data[source.rel.rsplit(".", 1)[0]] = record
+    return data, errors
+
+
+def load_assets(sources: list[Source]) -> tuple[dict[str, Asset], list[ContentError]]:
+    assets, errors = {}, []
+    for source in sources:
+        if source.kind != "static":
+            continue
+        if source.rel in assets:
+            errors.append(ContentError(source.shown, 0, f"static/{source.rel} exists in two static folders",
+                                       f"keep only one of {assets[source.rel].source.shown} and {source.shown}"))
+            continue
+        assets[source.rel] = Asset(source, fingerprint(source, source.path.read_bytes()))
+    return assets, errors
+
+
+def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset]) -> Site:
+    """Resolve URLs and cross references into one Site; every problem is raised at once."""
+    site = Site(config, pages, data, assets)
+    errors = check_collisions(site.pages, assets)
+    for item in config.nav:
+        if item.page and item.page not in site.by_rel:
+            errors.append(ContentError("content/site.yaml", 0, f"the navigation names content/{item.page}, "
+                                       "which does not exist (or is a draft)",
+                                       "correct `page:` to a page's path under content/"))
+
+    def resolve_page(target: str, anchor: str) -> str:
+        page = site.by_rel.get(target)
+        if page is None:
+            raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
+                             " | correct the path, relative to this file")
+        if anchor and anchor not in page.parsed.ids:
+            raise ValueError(f"content/{target} has no heading with the id `{anchor}`"
+                             f" | its ids are: {', '.join(sorted(page.parsed.ids)) or 'none'}")
+        return config.base_path + page.url.lstrip("/") + (f"#{anchor}" if anchor else "")
+
+    def resolve_static(target: str) -> str:
+        asset = assets.get(target.removeprefix("static/")) if target.startswith("static/") else None
+        if asset is None:
+            raise ValueError(f"the link points to content/{target}, which is not a page or static file"
+                             " | link to a .md page or a file under content/static/")
+        return config.base_path + asset.output_path
+
+    for page in site.pages:
+        errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
+                                         resolve_page, resolve_static, site.warnings)
+        if any(h.level == 1 for h in page.parsed.headings):
+            site.warnings.append(ContentError(page.source.shown, page.body_line, "the body has a level-1 heading (#)",
+                                              "start headings at ## : the page title is already the main heading"))
+    fail_if(errors)
+    for page in site.pages:
+        page.content = markdown.render(page.parsed)
+    return site
+
+
+def generate(project: Project) -> BuildResult:
+    """Every stage except writing: returns the files a build would write."""
+    started = time.perf_counter()
+    config = load_config(project.content_dir, project.base_url)
+    sources, errors = discover(project.root, project.content_dir, project.static_dirs)
+    pages, page_errors = load_pages(project, config, sources)
+    data, data_errors = load_data(config, sources)
+    assets, asset_errors = load_assets(sources)
+    fail_if(errors + page_errors + data_errors + asset_errors)
+    site = link(config, pages, data, assets)
+    if project.strict and site.warnings:
+        raise BuildError(site.warnings)
+    files = render_site(site, project.templates_dir)
+    copies = {asset.output_path: asset.source.path for asset in assets.values()}
+    elapsed = int((time.perf_counter() - started) * 1000)
+    return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
+
+
+def build(project: Project) -> BuildResult:
+    """The whole build: generate, then swap the new output/ in atomically."""
+    started = time.perf_counter()
+    if not project.templates_dir.is_dir():
+        raise BuildError([ContentError("templates", 0, "the templates folder is missing",
+                                       "run the build from the project folder or pass --root")])
+    result = generate(project)
+    write_site(project.out, result.files, result.copies)
+    result.milliseconds = int((time.perf_counter() - started) * 1000)
+    return result

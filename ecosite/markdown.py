@@ -1,0 +1,160 @@
+"""Markdown: markdown-it-py configured once, safe by construction.
+
+Raw HTML is off, link schemes are allow-listed, headings get unique ids, and links written to
+other pages' source files (`../networks/workforce.md#aims`) are resolved to their URLs. Parsing
+and rendering are separate steps, so the site can learn every page's headings before any link is
+checked.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import ContentError
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def slugify(text: str) -> str:
+    """Heading text -> an id made of ASCII letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    md.validateLink = lambda url: True  # every link is checked by `check_links` instead, with a line
+    return md
+
+
+MD = _make_parser()
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass
+class ParsedMarkdown:
+    """A page body after parsing: tokens plus what other stages need to know about it."""
+
+    tokens: list[Token]
+    headings: list[Heading] = field(default_factory=list)
+    env: dict = field(default_factory=dict)
+
+    @property
+    def ids(self) -> set[str]:
+        return {h.id for h in self.headings}
+
+    @property
+    def toc(self) -> list[Heading]:
+        """Headings below the page title, for a table of contents."""
+        return [h for h in self.headings if h.level >= 2]
+
+
+def parse(body: str) -> ParsedMarkdown:
+    env: dict = {}
+    tokens = MD.parse(body, env)
+    parsed = ParsedMarkdown(tokens, env=env)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            title = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+            parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), title))
+    return parsed
+
+
+def _links(tokens: list[Token]):
+    """Every (token, attribute, line index) for links and images, footnotes included."""
+    line = 0
+    for token in tokens:
+        if token.map:
+            line = token.map[0]
+        for child in token.children or []:
+            if child.type == "link_open":
+                yield child, "href", line
+            elif child.type == "image":
+                yield child, "src", line
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser would see, after dropping the invisible characters it ignores."""
+    match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", unquote(url)))
+    return match.group(1).lower() if match else None
+
+
+Resolver = Callable[[str, str], str]
+"""(target source path relative to content/, anchor) -> URL; raises ValueError with a hint."""
+
+
+def resolve_links(parsed: ParsedMarkdown, rel: str, shown: str, body_line: int,
+                  resolve_page: Resolver, resolve_static: Callable[[str], str],
+                  warnings: list[ContentError]) -> list[ContentError]:
+    """Check every link's scheme and rewrite links to source files into site URLs, in place."""
+    errors: list[ContentError] = []
+    folder = posixpath.dirname(rel)
+    for token, attr, index in _links(parsed.tokens):
+        line = body_line + index
+        url = str(token.attrGet(attr) or "")
+        scheme = scheme_of(url)
+        if scheme is not None:
+            if scheme not in SAFE_SCHEMES or (attr == "src" and scheme not in ("http", "https")):
+                errors.append(ContentError(shown, line, f"the link `{_short(url)}` uses the unsafe scheme `{scheme}:`",
+                                           "link to an https:// address or to another page's .md file"))
+            elif scheme == "http":
+                warnings.append(ContentError(shown, line, f"the link `{_short(url)}` is not secure (http)",
+                                             "use https:// if the site supports it"))
+            continue
+        if attr == "src" and not token.content.strip() and not _alt_text(token):
+            warnings.append(ContentError(shown, line, "an image has no alt text",
+                                         "describe the image inside the brackets: ![what it shows](file.png)"))
+        if url.startswith("#"):
+            if url[1:] and url[1:] not in parsed.ids and not url[1:].startswith("fn"):
+                errors.append(ContentError(shown, line, f"the link `{url}` points to no heading on this page",
+                                           f"headings here have the ids: {', '.join(sorted(parsed.ids)) or 'none'}"))
+            continue
+        if url.startswith("/") or not url:
+            errors.append(ContentError(shown, line, f"the link `{_short(url)}` is not a path to a source file",
+                                       "link to the page's .md file relative to this one, e.g. ../networks/workforce.md"))
+            continue
+        path, _, anchor = url.partition("#")
+        target = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        try:
+            if path.endswith(".md"):
+                token.attrSet(attr, resolve_page(target, anchor))
+            else:
+                token.attrSet(attr, resolve_static(target) + (f"#{anchor}" if anchor else ""))
+        except ValueError as problem:
+            message, _, hint = str(problem).partition(" | ")
+            errors.append(ContentError(shown, line, message, hint))
+    return errors
+
+
+def _alt_text(token: Token) -> str:
+    return "".join(child.content for child in token.children or [])
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "..."
+
+
+def render(parsed: ParsedMarkdown) -> str:
+    return MD.renderer.render(parsed.tokens, MD.options, parsed.env)

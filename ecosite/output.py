@@ -1,0 +1,95 @@
+"""Writing: rendered files -> output/, atomically.
+
+The new site is written into a staging folder beside output/ and swapped in with one rename, so
+a failed or killed build never leaves a half-written site. Files whose bytes did not change are
+hard-linked from the previous output, keeping their timestamps for sync tools.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from pathlib import Path
+
+STAGING_MARK = ".staging-"
+_RENAME_EXCHANGE = 2
+
+
+class OutputRefused(Exception):
+    """--out points somewhere a build must never write."""
+
+
+def check_out_dir(root: Path, out: Path) -> None:
+    """Refuse, before anything is touched, an output folder that would destroy sources."""
+    root, out = root.resolve(), out.resolve()
+    protected = {"the project folder": root, "content/": root / "content", "templates/": root / "templates",
+                 "static/": root / "static"}
+    for name, path in protected.items():
+        if out == path or out.is_relative_to(path) and name != "the project folder":
+            raise OutputRefused(f"--out {out} would overwrite {name}")
+    if root.is_relative_to(out):
+        raise OutputRefused(f"--out {out} contains the project itself")
+    if out == Path(out.anchor) or out == Path.home():
+        raise OutputRefused(f"--out {out} is not a folder a build may replace")
+
+
+def staging_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}{STAGING_MARK}{os.getpid()}"
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove staging folders that a killed build left behind."""
+    if not out.parent.is_dir():
+        return
+    for path in out.parent.glob(f".{out.name}{STAGING_MARK}*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+    """Write every file into staging, then swap staging and out in one step."""
+    out = out.resolve()
+    remove_stale_staging(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = staging_dir(out)
+    try:
+        staging.mkdir()
+        for rel in sorted(files):
+            _put(staging, out, rel, files[rel])
+        for rel in sorted(copies):
+            _put(staging, out, rel, copies[rel].read_bytes())
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _put(staging: Path, out: Path, rel: str, data: bytes) -> None:
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    previous = out / rel
+    try:
+        if not previous.is_symlink() and previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
+            return
+    except OSError:
+        pass
+    target.write_bytes(data)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Exchange staging and out atomically (renameat2), falling back to two renames."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise OutputRefused(f"{out} exists and is not a folder")
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd = -100
+        if renameat2(at_fdcwd, os.fsencode(staging), at_fdcwd, os.fsencode(out), _RENAME_EXCHANGE) == 0:
+            return  # staging now holds the old site and is removed by the caller
+    old = out.parent / f".{out.name}{STAGING_MARK}old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(staging, out)
+    shutil.rmtree(old, ignore_errors=True)

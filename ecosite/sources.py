@@ -1,0 +1,94 @@
+"""Discovery: the content folder -> the list of source files, in a stable order.
+
+Refuses what an editor cannot have meant: symlinks leading out of the project, folders behind
+symlinks, and stray files that are neither pages, data nor static files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError
+
+PAGE_SUFFIXES = {".md"}
+DATA_SUFFIXES = {".yaml", ".yml"}
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep", "desktop.ini"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: `rel` is relative to its base (content/ or the static folder), with '/'."""
+
+    path: Path
+    rel: str
+    kind: str  # "page", "data" or "static"
+    shown: str  # the path an editor sees in messages: relative to the project root
+
+
+def _ignored(name: str) -> bool:
+    return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(("~", ".swp", ".tmp"))
+
+
+def walk(base: Path, root: Path, errors: list[ContentError]) -> list[tuple[Path, str]]:
+    """Every file under base as (path, rel), sorted; symlinks are checked against the project root."""
+    found: list[tuple[Path, str]] = []
+    resolved_root = root.resolve()
+    for folder, dirs, files in os.walk(base):
+        folder_path = Path(folder)
+        for name in list(dirs):
+            path = folder_path / name
+            if _ignored(name):
+                dirs.remove(name)
+            elif path.is_symlink():
+                dirs.remove(name)
+                errors.append(ContentError(_shown(path, root), 0, "this folder is a symbolic link",
+                                           "move the real folder here instead of linking to it"))
+        dirs.sort()
+        for name in sorted(files):
+            path = folder_path / name
+            if _ignored(name):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(resolved_root) or not target.is_file():
+                    errors.append(ContentError(_shown(path, root), 0,
+                                               "this symbolic link points outside the project",
+                                               "copy the file into the project instead of linking to it"))
+                    continue
+            found.append((path, path.relative_to(base).as_posix()))
+    return found
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(root: Path, content_dir: Path, static_dirs: list[Path]) -> tuple[list[Source], list[ContentError]]:
+    """Classify every file under content/ (and the static folders) as page, data or static."""
+    errors: list[ContentError] = []
+    sources: list[Source] = []
+    static_resolved = {d.resolve() for d in static_dirs}
+    for path, rel in walk(content_dir, root, errors):
+        shown = _shown(path, root)
+        if any(path.resolve().is_relative_to(d) for d in static_resolved) or rel.split("/")[0] == "static":
+            continue
+        suffix = path.suffix.lower()
+        if rel == "site.yaml":
+            continue
+        if suffix in PAGE_SUFFIXES:
+            sources.append(Source(path, rel, "page", shown))
+        elif suffix in DATA_SUFFIXES:
+            sources.append(Source(path, rel, "data", shown))
+        else:
+            errors.append(ContentError(shown, 0, "this file is not a page, a data file or a static file",
+                                       "pages end in .md and data in .yaml; put images, CSS and downloads "
+                                       "in content/static/, or delete the file"))
+    for static_dir in static_dirs:
+        for path, rel in walk(static_dir, root, errors):
+            sources.append(Source(path, rel, "static", _shown(path, root)))
+    return sources, errors
