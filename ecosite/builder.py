@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import markdown
 from .config import SiteConfig, load_config
@@ -158,31 +159,43 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
     return site
 
 
-def generate(project: Project) -> BuildResult:
+# Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.
+StageCallback = Callable[[str, int], None]
+
+
+def _quiet(stage: str, count: int) -> None:
+    """The default stage callback: says nothing."""
+
+
+def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     """Every stage except writing: returns the files a build would write."""
     started = time.perf_counter()
     config = load_config(project.content_dir, project.base_url)
     sources, errors = discover(project.root, project.content_dir, project.static_dirs)
+    on_stage("reading", len(sources))
     pages, page_errors = load_pages(project, config, sources)
     data, data_errors = load_data(config, sources)
     assets, asset_errors = load_assets(sources)
     fail_if(errors + page_errors + data_errors + asset_errors)
+    on_stage("linking", len(pages))
     site = link(config, pages, data, assets)
     if project.strict and site.warnings:
         raise BuildError(site.warnings)
+    on_stage("rendering", len(site.pages))
     files = render_site(site, project.templates_dir)
     copies = {asset.output_path: asset.source.path for asset in assets.values()}
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
 
 
-def build(project: Project) -> BuildResult:
+def build(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     """The whole build: generate, then swap the new output/ in atomically."""
     started = time.perf_counter()
     if not project.templates_dir.is_dir():
         raise BuildError([ContentError("templates", 0, "the templates folder is missing",
                                        "run the build from the project folder or pass --root")])
-    result = generate(project)
+    result = generate(project, on_stage)
+    on_stage("writing", len(result.files) + len(result.copies))
     write_site(project.out, result.files, result.copies)
     result.milliseconds = int((time.perf_counter() - started) * 1000)
     return result

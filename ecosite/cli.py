@@ -15,6 +15,7 @@ from pathlib import Path
 from .builder import Project, build
 from .errors import BuildError
 from .output import OutputRefused, check_out_dir
+from .progress import BuildProgress
 
 USAGE_ERROR = 2
 
@@ -53,13 +54,16 @@ def project_from(args: argparse.Namespace) -> Project:
 
 def run_build(args: argparse.Namespace) -> int:
     project = project_from(args)
-    result = build(project)
+    with BuildProgress(sys.stdout) as progress:
+        result = build(project, progress.stage)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     out = project.out
     shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
-    print(f"Built {len(result.site.pages)} pages and {len(result.files) + len(result.copies)} files "
-          f"in {result.milliseconds} ms -> {shown}/")
+    redirects = sum(len(page.meta.aliases) for page in result.site.pages)
+    progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
+                     warnings=len(result.warnings), milliseconds=result.milliseconds,
+                     files=len(result.files) + len(result.copies), out=str(shown))
     return 0
 
 
