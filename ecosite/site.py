@@ -137,6 +137,7 @@ def check_collisions(pages: list[Page], assets: dict[str, Asset]) -> list[Conten
 
     def claim(key: str, who: str) -> None:
         key = unicodedata.normalize("NFKC", key).casefold()
+        key += "index.html" if key.endswith("/") else ""  # the file written: /static/ and /static/index.html clash
         if key in owners and owners[key] != who:
             first, second = sorted((owners[key], who))
             errors.append(ContentError(second, 0, f"the address {key} is also produced by {first}",
