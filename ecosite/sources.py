@@ -31,15 +31,19 @@ def _ignored(name: str) -> bool:
     return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def walk(base: Path, root: Path, errors: list[ContentError]) -> list[tuple[Path, str]]:
-    """Every file under base as (path, rel), sorted; symlinks are checked against the project root."""
+def walk(base: Path, root: Path, errors: list[ContentError], skip: frozenset[Path] = frozenset()) -> list[tuple[Path, str]]:
+    """Every file under base as (path, rel), sorted; a symlink must lead to a regular file inside base.
+
+    Inside base, not merely inside the project: the project also holds .git/config (where CI keeps
+    its token), .env files and the output, none of which a content link may publish.
+    """
     found: list[tuple[Path, str]] = []
-    resolved_root = root.resolve()
+    resolved_base = base.resolve()
     for folder, dirs, files in os.walk(base):
         folder_path = Path(folder)
         for name in list(dirs):
             path = folder_path / name
-            if _ignored(name):
+            if _ignored(name) or path in skip:
                 dirs.remove(name)
             elif path.is_symlink():
                 dirs.remove(name)
@@ -51,14 +55,30 @@ def walk(base: Path, root: Path, errors: list[ContentError]) -> list[tuple[Path,
             if _ignored(name):
                 continue
             if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(resolved_root) or not target.is_file():
-                    errors.append(ContentError(_shown(path, root), 0,
-                                               "this symbolic link points outside the project",
-                                               "copy the file into the project instead of linking to it"))
+                problem = _symlink_problem(path, resolved_base, _shown(base, root))
+                if problem:
+                    errors.append(ContentError(_shown(path, root), 0, problem,
+                                               "copy the file here instead of linking to it"))
                     continue
+            elif not path.is_file():
+                errors.append(ContentError(_shown(path, root), 0, "this is not a regular file (a pipe, socket "
+                                           "or device)", "delete it; only ordinary files can be published"))
+                continue
             found.append((path, path.relative_to(base).as_posix()))
     return found
+
+
+def _symlink_problem(path: Path, base: Path, base_shown: str) -> str | None:
+    """Why a symbolic link cannot be read as a source, or None when it leads to a file inside base."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop of links
+        return "this symbolic link is broken (its target is missing or links back to itself)"
+    if not target.is_relative_to(base):
+        return f"this symbolic link points outside {base_shown}/"
+    if not target.is_file():
+        return "this symbolic link does not lead to a regular file"
+    return None
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -73,7 +93,7 @@ def discover(root: Path, content_dir: Path, static_dirs: list[Path]) -> tuple[li
     errors: list[ContentError] = []
     sources: list[Source] = []
     static_resolved = {d.resolve() for d in static_dirs}
-    for path, rel in walk(content_dir, root, errors):
+    for path, rel in walk(content_dir, root, errors, frozenset(static_dirs)):  # static folders walked below
         shown = _shown(path, root)
         if any(path.resolve().is_relative_to(d) for d in static_resolved) or rel.split("/")[0] == "static":
             continue
@@ -89,6 +109,10 @@ def discover(root: Path, content_dir: Path, static_dirs: list[Path]) -> tuple[li
                                        "pages end in .md and data in .yaml; put images, CSS and downloads "
                                        "in content/static/, or delete the file"))
     for static_dir in static_dirs:
+        if static_dir.is_symlink():  # a linked folder could publish anything on the machine
+            errors.append(ContentError(_shown(static_dir, root), 0, "this folder is a symbolic link",
+                                       "move the real folder here instead of linking to it"))
+            continue
         for path, rel in walk(static_dir, root, errors):
             sources.append(Source(path, rel, "static", _shown(path, root)))
     return sources, errors
