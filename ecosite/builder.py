@@ -20,6 +20,10 @@ from .output import write_site
 from .render import render_site
 from .site import Asset, Page, Site, check_collisions, fingerprint, page_url
 from .sources import Source, discover
+from .summit_pages import summit_pages
+
+# Pages and files made from data rather than Markdown: (config, pages, data, assets) -> site.Generated.
+GENERATORS = [summit_pages]
 
 
 @dataclass
@@ -102,6 +106,8 @@ def load_data(config: SiteConfig, sources: list[Source]) -> tuple[dict[str, Reco
             continue
         record, problems = validate(model, raw, source.shown, {"timezone": config.timezone})
         errors.extend(problems)
+        if record is not None and hasattr(record, "cross_check"):  # checks across the file, with its lines
+            errors.extend(record.cross_check(raw, source))
         if record is not None:
             data[source.rel.rsplit(".", 1)[0]] = record
     return data, errors
@@ -122,8 +128,10 @@ def load_assets(sources: list[Source]) -> tuple[dict[str, Asset], list[ContentEr
 
 def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset]) -> Site:
     """Resolve URLs and cross references into one Site; every problem is raised at once."""
-    site = Site(config, pages, data, assets)
-    errors = check_collisions(site.pages, assets)
+    generated = [generator(config, pages, data, assets) for generator in GENERATORS]
+    site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
+                files={name: body for g in generated for name, body in g.files.items()})
+    errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     for item in config.nav:
         if item.page and item.page not in site.by_rel:
             errors.append(ContentError("content/site.yaml", 0, f"the navigation names content/{item.page}, "
@@ -182,7 +190,7 @@ def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     if project.strict and site.warnings:
         raise BuildError(site.warnings)
     on_stage("rendering", len(site.pages))
-    files = render_site(site, project.templates_dir)
+    files = {**site.files, **render_site(site, project.templates_dir)}
     copies = {asset.output_path: asset.source.path for asset in assets.values()}
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)

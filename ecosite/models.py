@@ -140,29 +140,12 @@ class ValuesData(Record):
     values: list[Value] = Field(min_length=1)
 
 
-class SummitEdition(Record):
-    """One European Cancer Summit edition (`content/summit/<year>.yaml`)."""
-
-    year: int
-    theme: Text | None = None
-    start_date: Day
-    end_date: Day | None = None
-    venue: Text | None = None
-    city: Text | None = None
-    attendance: Literal["in-person", "online", "hybrid"] | None = None
-    co_chairs: list[Person] = []
-    summary: Text | None = None
-    registration_url: ExternalUrl | None = None
-    sources: list[ExternalUrl] = []
-
-
 # Which model validates which source: first match wins. Section pages use their section's model,
 # except a section's index.md, which is a plain page.
 PAGE_MODELS: dict[str, type[PageMeta]] = {"networks": NetworkMeta, "news": NewsMeta}
 DATA_MODELS: list[tuple[str, type[Record]]] = [
     (r"about/values\.yaml", ValuesData),
-    (r"summit/\d{4}\.yaml", SummitEdition),
-]
+]  # ecosite/summit.py adds summit/<year>.yaml when imported, below
 
 
 def page_model(rel: str) -> type[PageMeta]:
@@ -240,3 +223,6 @@ def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> Co
     if kind == "literal_error":
         return ContentError(rel, line, f"{where}: {message}", "use one of the values listed")
     return ContentError(rel, line, f"{where}: {message}", "correct the value")
+
+
+from . import summit  # noqa: E402,F401 - the summit models build on this module and register themselves

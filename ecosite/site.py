@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import ContentError
-from .markdown import Heading, ParsedMarkdown
+from .markdown import Heading, ParsedMarkdown, parse
 from .models import SLUG_RE, PageMeta, Record
 from .sources import Source
 
@@ -32,6 +32,7 @@ class Page:
     parsed: ParsedMarkdown
     body_line: int
     content: str = ""
+    context: dict = field(default_factory=dict)  # what a page generated from data gives its template
 
     @property
     def rel(self) -> str:
@@ -84,6 +85,7 @@ class Site:
     data: dict[str, Record]
     assets: dict[str, Asset]
     warnings: list[ContentError] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # non-HTML output made from data, e.g. .ics
 
     def __post_init__(self) -> None:
         self.pages.sort(key=lambda p: p.url)
@@ -93,6 +95,24 @@ class Site:
         """A section's pages, index excluded: by `order`, then newest date, then title."""
         members = [p for p in self.pages if p.section == name and not (p.is_index and p.rel.count("/") == 1)]
         return sorted(members, key=_section_order)
+
+
+@dataclass
+class Generated:
+    """What a generator adds from data files: pages rendered by templates, ready-made files, problems."""
+
+    pages: list[Page] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def add_page(self, source: Source, url: str, title: str, template: str, summary: str | None = None,
+                 **context: object) -> Page:
+        """A page made from a data file: it has no Markdown body; its template reads `page.context`."""
+        rel = f"{source.rel}#{url}"  # unique per page, so by_rel never confuses two pages of one file
+        meta = PageMeta(title=title, summary=summary, template=template)
+        page = Page(Source(source.path, rel, source.kind, source.shown), meta, url, parse(""), 0, context=context)
+        self.pages.append(page)
+        return page
 
 
 def _section_order(page: Page) -> tuple:
