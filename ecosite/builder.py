@@ -17,6 +17,7 @@ from .documents import load_document, load_yaml_file
 from .errors import BuildError, ContentError, fail_if
 from .models import Record, data_model, page_model, validate
 from .output import write_site
+from .publishing import add_publishing_files
 from .render import render_site
 from .site import Asset, Page, Site, check_collisions, fingerprint, page_url
 from .sources import Source, discover
@@ -35,6 +36,9 @@ class Project:
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False
+    search: bool = True  # build the Pagefind search index (--no-search turns it off)
+    minify: bool = False
+    gzip: bool = False  # precompressed .gz beside text files
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -192,6 +196,7 @@ def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     on_stage("rendering", len(site.pages))
     files = {**site.files, **render_site(site, project.templates_dir)}
     copies = {asset.output_path: asset.source.path for asset in assets.values()}
+    add_publishing_files(project, site, files, copies)  # redirects, feed, sitemap, search index, gzip
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
 

@@ -28,11 +28,18 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
 
 
+def _add_publish_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-search", dest="search", action="store_false", help="skip the Pagefind search index")
+    parser.add_argument("--minify", action="store_true", help="minify the HTML pages")
+    parser.add_argument("--gzip", action="store_true", help="write precompressed .gz beside text files")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecosite", description="Build the European Cancer Organisation's site.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build content/ into output/")
     _add_build_options(build_parser)
+    _add_publish_options(build_parser)
     # Each further command lives in its own module and registers its options here:
     # serve (ecosite.server), check (ecosite.checks), new (ecosite.scaffold), schema (ecosite.schema).
     for name, help_text in COMMAND_HELP.items():
@@ -48,6 +55,9 @@ def project_from(args: argparse.Namespace) -> Project:
         raise OutputRefused(f"{root} has no content/ folder; pass --root with the project folder")
     out = (args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out)
     project = Project(root, out, args.base_url, args.drafts, args.strict)
+    project.search = getattr(args, "search", project.search)
+    project.minify = getattr(args, "minify", project.minify)
+    project.gzip = getattr(args, "gzip", project.gzip)
     check_out_dir(project.root, project.out)
     return project
 
