@@ -87,7 +87,12 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
         url, problems = page_url(source.rel, meta.slug, source.shown, document.meta.line_of(("slug",)))
         errors.extend(problems)
         if url:
-            pages.append(Page(source, meta, url, markdown.parse(document.body), document.body_line))
+            try:
+                parsed = markdown.parse(document.body)
+            except markdown.MarkdownTooSlow as slow:
+                errors.append(slow.located(source.shown, document.body_line))
+                continue
+            pages.append(Page(source, meta, url, parsed, document.body_line))
     return pages, errors
 
 

@@ -3,19 +3,23 @@
 Raw HTML is off, link schemes are allow-listed, headings get unique ids, and links written to
 other pages' source files (`../networks/workforce.md#aims`) are resolved to their URLs. Parsing
 and rendering are separate steps, so the site can learn every page's headings before any link is
-checked.
+checked. Some inputs make any CommonMark parser slow (a paragraph of 100,000 `![` is quadratic), so
+every parsing rule checks a per-page time budget and a page over it is an error, never a hang.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -33,12 +37,66 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
+PARSE_SECONDS = 5.0
+"""The time one page body may take to parse: real pages take milliseconds, a 2 MB one about 2 s."""
+
+
+class MarkdownTooSlow(Exception):
+    """Parsing ran over its time budget; `line` (0-based, in the body) is the block being read then."""
+
+    def __init__(self, line: int):
+        super().__init__(f"Markdown parsing ran over its time budget at body line {line}")
+        self.line = line
+
+    def located(self, shown: str, body_line: int) -> ContentError:
+        return ContentError(shown, body_line + self.line,
+                            f"this part of the page takes over {PARSE_SECONDS:g} seconds to read",
+                            "break up long runs of [ ! * _ ` > or - characters here, or split the page")
+
+
+_budget = threading.local()  # .deadline (perf_counter seconds or None) and .line, per parsing thread
+
+
+def _check_budget() -> None:
+    deadline = getattr(_budget, "deadline", None)
+    if deadline is not None and time.perf_counter() > deadline:
+        raise MarkdownTooSlow(_budget.line)
+
+
+def _budgeted(fn, is_block: bool = False):  # noqa: ANN001, ANN202 - wraps markdown-it rule functions
+    def rule(*args):  # noqa: ANN002, ANN202
+        if is_block:
+            _budget.line = args[1]  # block rules are called as (state, start_line, end_line, silent)
+        _check_budget()
+        return fn(*args)
+    return rule
+
+
+def _inline_by_block(state: StateCore) -> None:
+    """markdown-it's core `inline` rule, remembering which block is parsed for the time-budget error."""
+    for token in state.tokens:
+        if token.type == "inline":
+            _budget.line = token.map[0] if token.map else getattr(_budget, "line", 0)
+            token.children = token.children if token.children is not None else []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _add_time_budget(md: MarkdownIt) -> None:
+    """Make every parsing rule check the time budget first, so no input can make a page hang."""
+    md.core.ruler.at("inline", _inline_by_block)
+    for ruler, is_block in ((md.block.ruler, True), (md.inline.ruler, False), (md.inline.ruler2, False),
+                            (md.core.ruler, False)):
+        for rule in [r for r in ruler.__rules__ if r.name != "text"]:  # `text` is hot and always cheap
+            ruler.at(rule.name, _budgeted(rule.fn, is_block), {"alt": rule.alt})
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     md.validateLink = lambda url: True  # every link is checked by `check_links` instead, with a line
+    _add_time_budget(md)
     return md
 
 
@@ -70,9 +128,14 @@ class ParsedMarkdown:
         return [h for h in self.headings if h.level >= 2]
 
 
-def parse(body: str) -> ParsedMarkdown:
+def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
+    """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`."""
     env: dict = {}
-    tokens = MD.parse(body, env)
+    _budget.deadline, _budget.line = time.perf_counter() + seconds, 0
+    try:
+        tokens = MD.parse(body, env)
+    finally:
+        _budget.deadline = None
     parsed = ParsedMarkdown(tokens, env=env)
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
