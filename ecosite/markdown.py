@@ -54,12 +54,12 @@ class MarkdownTooSlow(Exception):
                             "break up long runs of [ ! * _ ` > or - characters here, or split the page")
 
 
-_budget = threading.local()  # .deadline (perf_counter seconds or None) and .line, per parsing thread
+_budget = threading.local()  # .deadline (thread CPU seconds, so a busy machine is not blamed, or None) and .line, per parsing thread
 
 
 def _check_budget() -> None:
     deadline = getattr(_budget, "deadline", None)
-    if deadline is not None and time.perf_counter() > deadline:
+    if deadline is not None and time.thread_time() > deadline:
         raise MarkdownTooSlow(_budget.line)
 
 
@@ -131,7 +131,7 @@ class ParsedMarkdown:
 def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
     """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`."""
     env: dict = {}
-    _budget.deadline, _budget.line = time.perf_counter() + seconds, 0
+    _budget.deadline, _budget.line = time.thread_time() + seconds, 0
     try:
         tokens = MD.parse(body, env)
     finally:
