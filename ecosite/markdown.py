@@ -54,7 +54,7 @@ class MarkdownTooSlow(Exception):
                             "break up long runs of [ ! * _ ` > or - characters here, or split the page")
 
 
-_budget = threading.local()  # .deadline (thread CPU seconds, so a busy machine is not blamed, or None) and .line, per parsing thread
+_budget = threading.local()  # per parsing thread: .deadline (thread CPU seconds, or None) and .line
 
 
 def _check_budget() -> None:
