@@ -9,7 +9,8 @@ from .errors import ContentError
 from .yamlsafe import YamlData, YamlProblem, load_yaml
 
 MAX_FILE_BYTES = 2_000_000
-_FORBIDDEN_CONTROLS = {chr(c) for c in range(32) if chr(c) not in "\t\n"} | {"\x7f"}
+_FORBIDDEN_CONTROLS = ({chr(c) for c in range(32) if chr(c) not in "\t\n"} | {chr(c) for c in range(0x7F, 0xA0)}
+                       | {"\ufffe", "\uffff"})  # C0 and C1 controls and the noncharacters YAML and XML refuse
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 

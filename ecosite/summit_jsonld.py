@@ -78,8 +78,8 @@ def _session_event(item: "ProgrammeSession", page_url: str, venue: str | None, c
         if city:
             place["address"] = {"@type": "PostalAddress", "addressLocality": city}
         event["location"] = place
-    if session.description:
-        event["description"] = session.description
+    if item.description_text:
+        event["description"] = item.description_text
     people = [*session.chairs, *session.speakers]
     if people:
         event["performer"] = [_person(p) for p in people]

@@ -10,7 +10,9 @@ sessions across editions. Network slugs are checked here, against the network pa
 from __future__ import annotations
 
 import difflib
+import html
 import posixpath
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
@@ -44,6 +46,13 @@ class ProgrammeSession:
     def network_slugs(self) -> list[str]:
         return [network_slug(p) for p in self.networks]
 
+    @property
+    def description_text(self) -> str:
+        """The description as plain text (links keep their words), for calendars and structured data."""
+        text = re.sub(r"</(p|li|h[1-6]|tr)>|<br ?/?>", "\n", self.description_html)
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+        return re.sub(r"\n{3,}", "\n\n", text).strip()
+
 
 @dataclass
 class ProgrammeDay:
@@ -53,6 +62,13 @@ class ProgrammeDay:
     @property
     def anchor(self) -> str:
         return f"day-{self.day.date.isoformat()}"
+
+    @property
+    def clock_changes(self) -> bool:
+        """Do the clocks change during this day? Then times are shown with their zone (CEST/CET)."""
+        offsets = {s.session.starts_at.utcoffset() for s in self.sessions if s.session.starts_at}
+        offsets |= {s.session.ends_at.utcoffset() for s in self.sessions if s.session.ends_at}
+        return len(offsets) > 1
 
     def shows(self, network: str | None) -> bool:
         """Does this day have a session of `network` (or any session, without a network)?"""
@@ -180,7 +196,7 @@ def _event(item: ProgrammeSession, view: EditionView, config: SiteConfig) -> Cal
     people = [("Chairs", session.chairs), ("Speakers", session.speakers)]
     lines = [f"{label}: " + "; ".join(p.name + (f" ({p.affiliation})" if p.affiliation else "") for p in who)
              for label, who in people if who]
-    description = "\n\n".join(part for part in (session.description, "\n".join(lines)) if part)
+    description = "\n\n".join(part for part in (item.description_text, "\n".join(lines)) if part)
     place = ", ".join(part for part in (session.room, edition.venue, edition.city) if part)
     stamp = datetime.combine(edition.updated or edition.start_date, time(), timezone.utc)
     return CalendarEvent(

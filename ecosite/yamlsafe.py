@@ -84,7 +84,12 @@ class YamlData:
 
 def load_yaml(text: str) -> YamlData:
     """Parse one YAML document strictly; raises YamlProblem on anything an editor should fix."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # PyYAML's reader refuses some characters (U+FFFE, C1 controls) at once
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise YamlProblem(line, f"the character U+{exc.character:04X} cannot appear in YAML",
+                          "delete it; retype the line if you cannot see it") from None
     try:
         node = loader.get_single_node()
     except YamlProblem:
@@ -144,7 +149,7 @@ def _construct(node, path: KeyPath, lines: dict[KeyPath, int], depth: int) -> ob
             raise _tag_problem(node)
         return [_construct(item, path + (i,), lines, depth + 1) for i, item in enumerate(node.value)]
     if node.tag == STR:
-        return node.value
+        return _visible_text(node)
     if node.tag == BOOL:
         return node.value.lower() == "true"
     if node.tag == NULL:
@@ -152,6 +157,20 @@ def _construct(node, path: KeyPath, lines: dict[KeyPath, int], depth: int) -> ob
     if node.tag == INT:
         return int(node.value)
     raise _tag_problem(node)
+
+
+# What a double-quoted escape ("\0", "\e", "\r", "\u202E", "\uFFFE") can put into a value that the
+# file itself may not hold: controls, bidirectional overrides, line separators and noncharacters.
+_INVISIBLE = ({chr(c) for c in range(0x20) if chr(c) not in "\t\n"} | {chr(c) for c in range(0x7F, 0xA0)}
+              | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029\ufffe\uffff"))
+
+
+def _visible_text(node) -> str:  # noqa: ANN001
+    bad = sorted(set(node.value) & _INVISIBLE)
+    if bad:
+        raise YamlProblem(node.start_mark.line + 1, f"the value holds the invisible character U+{ord(bad[0]):04X}",
+                          "remove the escape (a backslash code such as \\u202E or \\0) and write plain text")
+    return node.value
 
 
 def _tag_problem(node) -> YamlProblem:  # noqa: ANN001
