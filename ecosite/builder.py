@@ -89,7 +89,7 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
         if url:
             try:
                 parsed = markdown.parse(document.body)
-            except markdown.MarkdownTooSlow as slow:
+            except markdown.BodyProblem as slow:
                 errors.append(slow.located(source.shown, document.body_line))
                 continue
             pages.append(Page(source, meta, url, parsed, document.body_line))

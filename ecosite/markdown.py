@@ -41,17 +41,26 @@ PARSE_SECONDS = 5.0
 """The time one page body may take to parse: real pages take milliseconds, a 2 MB one about 2 s."""
 
 
-class MarkdownTooSlow(Exception):
-    """Parsing ran over its time budget; `line` (0-based, in the body) is the block being read then."""
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-    def __init__(self, line: int):
-        super().__init__(f"Markdown parsing ran over its time budget at body line {line}")
-        self.line = line
+
+class BodyProblem(Exception):
+    """A page body that parsing refuses; `line` is 0-based in the body, placed in the file by `located`."""
+
+    def __init__(self, line: int, message: str, hint: str):
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
 
     def located(self, shown: str, body_line: int) -> ContentError:
-        return ContentError(shown, body_line + self.line,
-                            f"this part of the page takes over {PARSE_SECONDS:g} seconds to read",
-                            "break up long runs of [ ! * _ ` > or - characters here, or split the page")
+        return ContentError(shown, body_line + self.line, self.message, self.hint)
+
+
+class MarkdownTooSlow(BodyProblem):
+    """Parsing ran over its time budget while reading the block at `line`."""
+
+    def __init__(self, line: int):
+        super().__init__(line, f"this part of the page takes over {PARSE_SECONDS:g} seconds to read",
+                         "break up long runs of [ ! * _ ` > or - characters here, or split the page")
 
 
 _budget = threading.local()  # per parsing thread: .deadline (thread CPU seconds, or None) and .line
@@ -129,13 +138,14 @@ class ParsedMarkdown:
 
 
 def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
-    """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`."""
+    """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`, BodyProblem."""
     env: dict = {}
     _budget.deadline, _budget.line = time.thread_time() + seconds, 0
     try:
         tokens = MD.parse(body, env)
     finally:
         _budget.deadline = None
+    _refuse_hidden_direction_changes(tokens)
     parsed = ParsedMarkdown(tokens, env=env)
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -143,6 +153,19 @@ def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
             title = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
             parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), title))
     return parsed
+
+
+def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
+    """An entity such as &#x202E; decodes to a bidirectional override the file check cannot see."""
+    line = 0
+    for token in tokens:
+        line = token.map[0] if token.map else line
+        for child in token.children or []:
+            bad = sorted(set(child.content) & _BIDI_CONTROLS)
+            if bad:
+                raise BodyProblem(line, f"an HTML entity here writes the invisible direction control "
+                                  f"U+{ord(bad[0]):04X}, which can make text read backwards",
+                                  "remove the &#...; code")
 
 
 def _links(tokens: list[Token]):
