@@ -15,7 +15,7 @@ from . import markdown
 from .config import SiteConfig, load_config
 from .documents import load_document, load_yaml_file
 from .errors import BuildError, ContentError, fail_if
-from .models import Record, data_model, page_model, validate
+from .models import PageMeta, Record, data_model, page_model, validate
 from .output import write_site
 from .publishing import add_publishing_files
 from .render import render_site
@@ -81,10 +81,16 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
         meta, problems = validate(page_model(source.rel), document.meta, source.shown, context)
         if problems:
             errors.extend(problems)
-            continue
+            # Keep a stand-in so links to this page and URL collisions are still checked in this run.
+            meta = PageMeta.model_construct(title=source.rel)
         if meta.draft and not project.drafts:
             continue
-        url, problems = page_url(source.rel, meta.slug, source.shown, document.meta.line_of(("slug",)))
+        if meta.template and not (project.templates_dir / meta.template).is_file():
+            errors.append(ContentError(source.shown, document.meta.line_of(("template",)),
+                                       f"the template `{meta.template}` does not exist",
+                                       "name a file in templates/, or remove `template:` to use the default"))
+            continue
+        url, problems = page_url(source.rel, meta.slug, source.shown, document.meta.lines.get(("slug",), 1))
         errors.extend(problems)
         if url:
             try:
@@ -187,15 +193,20 @@ def _quiet(stage: str, count: int) -> None:
 def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     """Every stage except writing: returns the files a build would write."""
     started = time.perf_counter()
-    config = load_config(project.content_dir, project.base_url)
+    config, config_errors = load_config(project.content_dir, project.base_url)
     sources, errors = discover(project.root, project.content_dir, project.static_dirs)
+    errors += config_errors
     on_stage("reading", len(sources))
     pages, page_errors = load_pages(project, config, sources)
     data, data_errors = load_data(config, sources)
     assets, asset_errors = load_assets(sources)
-    fail_if(errors + page_errors + data_errors + asset_errors)
+    errors += page_errors + data_errors + asset_errors
     on_stage("linking", len(pages))
-    site = link(config, pages, data, assets)
+    try:
+        site = link(config, pages, data, assets)
+    except BuildError as failure:
+        errors += failure.errors
+    fail_if(errors)
     if project.strict and site.warnings:
         raise BuildError(site.warnings)
     on_stage("rendering", len(site.pages))

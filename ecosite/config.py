@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from pydantic import AfterValidator, Field, model_validator
 
 from .documents import load_yaml_file
-from .errors import BuildError, ContentError
+from .errors import ContentError
 from .models import ExternalUrl, Record, Text, validate
 
 
@@ -22,7 +22,8 @@ def _timezone(value: str) -> str:
 
 def _base_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    unsafe = set(value) & set(" \t\n\"'<>\\^`{|}@")  # breaks out of attributes, or hides the real host
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or unsafe:
         raise ValueError(f"`{value}` is not a site address | write the full address, e.g. https://www.example.org/")
     return value if value.endswith("/") else value + "/"
 
@@ -82,21 +83,30 @@ class SiteConfig(Record):
         return f"{parts.scheme}://{parts.netloc}"
 
 
-def load_config(content_dir: Path, base_url: str | None = None) -> SiteConfig:
-    """Read and validate site.yaml; `base_url` (from --base-url) overrides the file's."""
+def load_config(content_dir: Path, base_url: str | None = None) -> tuple[SiteConfig, list[ContentError]]:
+    """Read and validate site.yaml; `base_url` (from --base-url) overrides the file's.
+
+    On errors a stand-in config is returned with them, so the other stages can still report
+    their own problems in the same run.
+    """
     rel = "content/site.yaml"
     path = content_dir / "site.yaml"
     if not path.is_file():
-        raise BuildError([ContentError(rel, 0, "site.yaml is missing", "create content/site.yaml with at least `title:`")])
+        return _stand_in({}), [ContentError(rel, 0, "site.yaml is missing", "create content/site.yaml with at least `title:`")]
     try:
         data = load_yaml_file(path, rel)
     except ContentError as error:
-        raise BuildError([error]) from None
+        return _stand_in({}), [error]
     if not isinstance(data.value, dict):
-        raise BuildError([ContentError(rel, 1, "site.yaml must be `key: value` lines", "start with `title: ...`")])
+        return _stand_in({}), [ContentError(rel, 1, "site.yaml must be `key: value` lines", "start with `title: ...`")]
     if base_url is not None:
         data.value["base_url"] = base_url
+        data.lines[("base_url",)] = 0
     config, errors = validate(SiteConfig, data, rel, {})
-    if errors:
-        raise BuildError(errors)
-    return config
+    return (config, []) if config else (_stand_in(data.value), errors)
+
+
+def _stand_in(raw: dict) -> SiteConfig:
+    timezone = raw.get("timezone")
+    valid_tz = isinstance(timezone, str) and timezone in available_timezones()
+    return SiteConfig(title="(invalid site.yaml)", timezone=timezone if valid_tz else "UTC")

@@ -74,10 +74,9 @@ def split_document(text: str, rel: str) -> Document:
         raise ContentError(rel, 1, "the front matter is never closed",
                            "add a line with just `---` after the last front matter field")
     try:
-        meta = load_yaml("\n".join(lines[1:index]))
+        meta = load_yaml("\n".join(lines[1:index]), first_line=2)
     except YamlProblem as problem:
-        raise ContentError(rel, problem.line + 1, problem.message, problem.hint) from None
-    meta.lines = {key: line + 1 for key, line in meta.lines.items()}
+        raise ContentError(rel, problem.line, problem.message, problem.hint) from None
     if meta.value is None:
         meta.value = {}
     if not isinstance(meta.value, dict):

@@ -18,8 +18,7 @@ class ContentError(Exception):
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.message}"
+        text = f"{self.path}:{max(self.line, 1)}: {self.message}"  # whole-file problems point at line 1
         return f"{text} - {self.hint}" if self.hint else text
 
 

@@ -34,7 +34,9 @@ def _slug(value: str) -> str:
 
 
 def _external_url(value: str) -> str:
-    if not re.match(r"^(https?://[^\s/]+[^\s]*|mailto:[^\s]+)$", value):
+    # ASCII host without user@ (https://europeancancer.org@evil.example/ goes to evil.example), and no
+    # characters that end an attribute, a tag or a JSON string wherever the address is written out.
+    if not re.match(r"""^(https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s"'<>\\^`{|}]*)?|mailto:[^\s"'<>\\^`{|}]+)$""", value):
         raise ValueError(f"`{value}` is not a web address | write a full address starting with https://")
     return value
 
@@ -204,7 +206,8 @@ def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> Co
     if kind == "extra_forbidden":
         owner = _model_at(model, loc)
         known = sorted(owner.model_fields) if owner else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1) or [
+            k for k in known if k in str(loc[-1]) or str(loc[-1]) in k][:1]
         hint = f"did you mean `{close[0]}`?" if close else f"known keys are: {', '.join(known)}"
         return ContentError(rel, line, f"unknown key `{where}`", hint)
     if kind == "value_error":

@@ -29,8 +29,10 @@ class TemplateProblem(Exception):
     """A helper was called wrongly from a template (shown at the template's line)."""
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+def make_environment(templates_dir: Path, environment_class: type[jinja2.Environment] = jinja2.Environment
+                     ) -> jinja2.Environment:
+    """`environment_class` lets incremental builds record what each page reads (ecosite.dependencies)."""
+    env = environment_class(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -148,27 +150,31 @@ def render_site(site: Site, templates_dir: Path) -> dict[str, bytes]:
     env = make_environment(templates_dir)
     helpers = Helpers(site)
     files: dict[str, bytes] = {}
-    errors: list[ContentError] = []
+    failures: dict[ContentError, list[Page]] = {}
     for page in site.pages:
         try:
             files[page.output_path] = render_page(page, site, env, helpers)
         except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
-            errors.append(template_error(exc, templates_dir, page))
-    if errors:
-        raise BuildError(errors)
+            failures.setdefault(template_error(exc, templates_dir), []).append(page)
+    if failures:
+        raise BuildError([_while_rendering(error, pages) for error, pages in failures.items()])
     return files
 
 
-def template_error(exc: BaseException, templates_dir: Path, page: Page | None = None) -> ContentError:
+def _while_rendering(error: ContentError, pages: list[Page]) -> ContentError:
+    """One message per template mistake, naming the page (or how many pages) it broke."""
+    which = pages[0].source.shown if len(pages) == 1 else f"{len(pages)} pages, e.g. {pages[0].source.shown}"
+    return ContentError(error.path, error.line, f"{error.message} (while rendering {which})", error.hint)
+
+
+def template_error(exc: BaseException, templates_dir: Path) -> ContentError:
     """Locate a template failure at templates/NAME:LINE."""
-    suffix = f" (while rendering {page.source.shown})" if page else ""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.name or "?"
         return ContentError(f"templates/{name}", exc.lineno or 0, f"template syntax error: {exc.message}",
                             "fix the Jinja tag on this line")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return ContentError(page.source.shown if page else "templates", 0,
-                            f"the template `{exc.name}` does not exist{suffix}",
+        return ContentError("templates", 0, f"the template `{exc.name}` does not exist",
                             "create it in templates/ or choose another with `template:`")
     where = ("templates/?", 0)
     resolved = templates_dir.resolve()
@@ -177,5 +183,5 @@ def template_error(exc: BaseException, templates_dir: Path, page: Page | None = 
         if filename.name != "<template>" and filename.resolve().is_relative_to(resolved):
             where = (f"templates/{filename.resolve().relative_to(resolved).as_posix()}", line)
     message = str(exc) if isinstance(exc, (jinja2.UndefinedError, TemplateProblem)) else f"{type(exc).__name__}: {exc}"
-    return ContentError(where[0], where[1], f"{message}{suffix}",
+    return ContentError(where[0], where[1], message,
                         "check the names used on this template line against the template reference")

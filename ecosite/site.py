@@ -155,12 +155,12 @@ def check_collisions(pages: list[Page], assets: dict[str, Asset]) -> list[Conten
     owners: dict[str, str] = {}
     errors: list[ContentError] = []
 
-    def claim(key: str, who: str) -> None:
-        key = unicodedata.normalize("NFKC", key).casefold()
+    def claim(address: str, who: str) -> None:
+        key = unicodedata.normalize("NFKC", address).casefold()
         key += "index.html" if key.endswith("/") else ""  # the file written: /static/ and /static/index.html clash
         if key in owners and owners[key] != who:
             first, second = sorted((owners[key], who))
-            errors.append(ContentError(second, 0, f"the address {key} is also produced by {first}",
+            errors.append(ContentError(second, 0, f"the address {address} is also produced by {first}",
                                        "rename one of the two files or change its `slug:`"))
         else:
             owners.setdefault(key, who)

@@ -82,8 +82,20 @@ class YamlData:
         return 1
 
 
-def load_yaml(text: str) -> YamlData:
-    """Parse one YAML document strictly; raises YamlProblem on anything an editor should fix."""
+def load_yaml(text: str, first_line: int = 1) -> YamlData:
+    """Parse one YAML document strictly; raises YamlProblem on anything an editor should fix.
+
+    `first_line` is the file line the text starts on (front matter starts on line 2), so every
+    line reported, in data and in messages, is a line of the editor's file.
+    """
+    try:
+        return _load(text, first_line - 1)
+    except YamlProblem as problem:
+        problem.line += first_line - 1
+        raise
+
+
+def _load(text: str, offset: int) -> YamlData:
     try:
         loader = _Loader(text)  # PyYAML's reader refuses some characters (U+FFFE, C1 controls) at once
     except yaml.reader.ReaderError as exc:
@@ -107,7 +119,8 @@ def load_yaml(text: str) -> YamlData:
         loader.dispose()
     data = YamlData(None)
     if node is not None:
-        data.value = _construct(node, (), data.lines, 0)
+        data.value = _construct(node, (), data.lines, 0, offset)
+    data.lines = {path: line + offset for path, line in data.lines.items()}
     return data
 
 
@@ -119,7 +132,7 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation and quotes on this line and the one before"
 
 
-def _construct(node, path: KeyPath, lines: dict[KeyPath, int], depth: int) -> object:  # noqa: ANN001
+def _construct(node, path: KeyPath, lines: dict[KeyPath, int], depth: int, offset: int = 0) -> object:  # noqa: ANN001
     line = node.start_mark.line + 1
     lines[path] = line
     if depth > MAX_DEPTH:
@@ -138,16 +151,16 @@ def _construct(node, path: KeyPath, lines: dict[KeyPath, int], depth: int) -> ob
             if key in result:
                 raise YamlProblem(
                     key_line,
-                    f"duplicate key `{key}` (first given on line {lines[path + (key,)]})",
+                    f"duplicate key `{key}` (first given on line {lines[path + (key,)] + offset})",
                     "keep one of the two and delete the other",
                 )
-            result[key] = _construct(value_node, path + (key,), lines, depth + 1)
+            result[key] = _construct(value_node, path + (key,), lines, depth + 1, offset)
             lines[path + (key,)] = key_line
         return result
     if isinstance(node, SequenceNode):
         if node.tag != SEQ:
             raise _tag_problem(node)
-        return [_construct(item, path + (i,), lines, depth + 1) for i, item in enumerate(node.value)]
+        return [_construct(item, path + (i,), lines, depth + 1, offset) for i, item in enumerate(node.value)]
     if node.tag == STR:
         return _visible_text(node)
     if node.tag == BOOL:

@@ -1,0 +1,183 @@
+"""Bad input: every rule gives one clear line `PATH:LINE: message - hint`, all at once, exit 1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SITES, copy_project
+
+
+def build_errors(root: Path, *args: str) -> tuple[int, list[str]]:
+    result = subprocess.run([sys.executable, "-m", "ecosite", "build", "--root", str(root), *args],
+                            capture_output=True, text=True, timeout=120, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, [line for line in result.stderr.splitlines() if not line.startswith("Build failed")]
+
+
+def test_the_invalid_sample_site_reports_every_problem_at_once(tmp_path: Path):
+    site = copy_project(SITES / "invalid", tmp_path / "invalid")
+    code, lines = build_errors(site)
+    assert code == 1
+    assert lines == (SITES / "invalid/expected-errors.txt").read_text().splitlines()[:-1]
+    assert not (site / "output").exists()
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    return copy_project(SITES / "small", tmp_path / "small")
+
+
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    path = root / "content" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+
+PAGE = "---\ntitle: T\n{extra}---\n\n{body}\n"
+
+CASES = {
+    "yes is not a boolean": (
+        "news/x.md", "---\ntitle: T\ndate: 2024-01-01\ndraft: yes\n---\n",
+        "content/news/x.md:4: draft must be true or false - write `true` or `false` (not yes/no)"),
+    "duplicate key": (
+        "x.md", "---\ntitle: T\nsummary: a\ntitle: U\n---\n",
+        "content/x.md:4: duplicate key `title` (first given on line 2) - keep one of the two and delete the other"),
+    "anchors and aliases": (
+        "x.md", "---\ntitle: &t T\nsummary: *t\n---\n",
+        "content/x.md:2: YAML anchors and aliases (& and *) are not allowed - write the value out in full where it is needed"),
+    "impossible date": (
+        "news/x.md", "---\ntitle: T\ndate: 2023-02-29\n---\n",
+        "content/news/x.md:3: date: `2023-02-29` is not a real date - write a real date as YYYY-MM-DD, optionally followed by HH:MM"),
+    "unquoted colon": (
+        "x.md", "---\ntitle: Summit: 2025\n---\n",
+        'content/x.md:2: YAML syntax error: mapping values are not allowed here - put quotes around a value that contains ": " (for example title: "Summit: 2025")'),
+    "missing title": (
+        "x.md", "---\nsummary: s\n---\n", "content/x.md:2: title is missing - add `title:` with its value"),
+    "unknown key with suggestion": (
+        "x.md", "---\ntitle: T\nsumary: s\n---\n", "content/x.md:3: unknown key `sumary` - did you mean `summary`?"),
+    "front matter never closed": (
+        "x.md", "---\ntitle: T\n\nBody\n",
+        "content/x.md:1: the front matter is never closed - add a line with just `---` after the last front matter field"),
+    "no front matter": (
+        "x.md", "# Just text\n",
+        "content/x.md:1: the page has no front matter - start the file with a line `---`, then `title: ...`, then another `---`"),
+    "not UTF-8": (
+        "x.md", "---\ntitle: caf\xe9\n---\n".encode("latin-1"),
+        "content/x.md:2: the file is not UTF-8 text - save it as UTF-8 in your editor (File > Save with encoding > UTF-8)"),
+    "bad slug": (
+        "x.md", "---\ntitle: T\nslug: Hello World\n---\n",
+        "content/x.md:3: slug: `Hello World` is not a valid slug - use lower-case letters, digits and hyphens, e.g. `digital-health`"),
+    "file name that cannot be a URL": (
+        "caf\u00e9 page.md", "---\ntitle: T\n---\n",
+        "content/caf\u00e9 page.md:1: `caf\u00e9 page` cannot be part of a web address - rename the file or folder to "
+        "lower-case letters, digits and hyphens, or set `slug:` in the front matter"),
+    "slug collision": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nslug: alpha\n---\n",
+        "content/networks/gamma.md:1: the address /networks/alpha/ is also produced by content/networks/alpha.md - "
+        "rename one of the two files or change its `slug:`"),
+    "missing link target": (
+        "x.md", PAGE.format(extra="", body="See [alpha](networks/alpah.md)."),
+        "content/x.md:5: the link points to content/networks/alpah.md, which does not exist (or is a draft) - "
+        "correct the path, relative to this file"),
+    "missing heading anchor": (
+        "x.md", PAGE.format(extra="", body="Line one.\n\nSee [alpha](networks/alpha.md#goals)."),
+        "content/x.md:7: content/networks/alpha.md has no heading with the id `goals` - its ids are: aims, aims-1"),
+    "javascript link hidden by an entity": (
+        "x.md", PAGE.format(extra="", body="[x](&#106;avascript:alert(1))"),
+        "content/x.md:5: the link `javascript:alert(1)` uses the unsafe scheme `javascript:` - "
+        "link to an https:// address or to another page's .md file"),
+    "data image": (
+        "x.md", PAGE.format(extra="", body="![x](data:image/png;base64,AAAA)"),
+        "content/x.md:5: the link `data:image/png;base64,AAAA` uses the unsafe scheme `data:` - "
+        "link to an https:// address or to another page's .md file"),
+    "template outside templates/": (
+        "x.md", PAGE.format(extra="template: ../../etc/passwd\n", body=""),
+        "content/x.md:3: template: `../../etc/passwd` is not a template name - name a template file in templates/, e.g. `page.html`"),
+    "template that does not exist": (
+        "x.md", PAGE.format(extra="template: fancy.html\n", body=""),
+        "content/x.md:3: the template `fancy.html` does not exist - name a file in templates/, or remove `template:` to use the default"),
+    "unknown data file": (
+        "about/people.yaml", "people: []\n",
+        "content/about/people.yaml:1: no content model reads this data file - data files live at about/values.yaml "
+        "or summit/<year>.yaml; move or rename it, or delete it"),
+    "stray file": (
+        "report.docx", b"PK\x03\x04",
+        "content/report.docx:1: this file is not a page, a data file or a static file - pages end in .md and data in "
+        ".yaml; put images, CSS and downloads in content/static/, or delete the file"),
+    "bidirectional control character": (
+        "x.md", "---\ntitle: T\n---\n\nPay \u202eevil\n",
+        "content/x.md:5: invisible control character U+202E in the text - delete it; retype the line if you cannot see it"),
+    "wrong type: string where a list belongs": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs: Ada Example\n---\n",
+        "content/networks/gamma.md:5: co_chairs must be a list - write each item on its own line starting with `- `"),
+    "YAML tag": (
+        "x.md", "---\ntitle: !!python/object/apply:os.system [ls]\n---\n",
+        "content/x.md:2: YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed - "
+        "remove the `!` tag; write plain text, numbers, lists and key: value pairs"),
+}
+
+
+@pytest.mark.parametrize("rel, text, expected", CASES.values(), ids=CASES.keys())
+def test_each_mistake_gets_one_clear_message(small: Path, rel: str, text, expected: str):
+    write(small, rel, text)
+    code, lines = build_errors(small)
+    assert code == 1
+    assert lines == [expected]
+
+
+def test_unknown_site_setting_suggests_the_nearest_key(small: Path):
+    config = small / "content/site.yaml"
+    config.write_text(config.read_text().replace("timezone:", "timezon:"))
+    code, lines = build_errors(small)
+    assert (code, lines) == (1, ["content/site.yaml:4: unknown key `timezon` - did you mean `timezone`?"])
+
+
+def test_a_symlink_leading_out_of_the_project_is_refused(small: Path, tmp_path: Path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: secret\n---\n")
+    (small / "content/leak.md").symlink_to(secret)
+    (small / "content/static/passwd.css").symlink_to("/etc/passwd")
+    code, lines = build_errors(small)
+    assert code == 1
+    assert lines == [
+        "content/leak.md:1: this symbolic link points outside content/ - copy the file here instead of linking to it",
+        "content/static/passwd.css:1: this symbolic link points outside content/static/ - copy the file here instead of linking to it",
+    ]
+
+
+def test_bom_and_crlf_are_accepted(small: Path):
+    write(small, "x.md", "\ufeff---\r\ntitle: Windows\r\n---\r\n\r\nSaved on Windows.\r\n".encode())
+    code, lines = build_errors(small)
+    assert (code, lines) == (0, [])
+    assert "<p>Saved on Windows.</p>" in (small / "output/x/index.html").read_text()
+
+
+def test_yaml_values_stay_as_written(small: Path):
+    write(small, "x.md", "---\ntitle: 1.10\nsummary: 01234\n---\n\nAt 12:30.\n")
+    code, _ = build_errors(small)
+    assert code == 0
+    assert "<h1>1.10</h1>" in (small / "output/x/index.html").read_text()
+
+
+def test_out_may_not_be_a_source_folder(small: Path):
+    for out in (".", "content", "templates", "content/static", ".."):
+        result = subprocess.run([sys.executable, "-m", "ecosite", "build", "--out", out], cwd=small,
+                                capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert result.returncode == 2, out
+        assert result.stderr.startswith("ecosite: --out "), result.stderr
+    assert sorted(p.name for p in small.iterdir()) == ["content", "templates"]
+
+
+def test_strict_turns_warnings_into_failure(small: Path):
+    write(small, "x.md", PAGE.format(extra="", body="![](static/img/logo.svg)"))
+    code, lines = build_errors(small)
+    assert code == 0
+    code, lines = build_errors(small, "--strict")
+    assert (code, lines) == (1, ["content/x.md:5: an image has no alt text - describe the image inside the brackets: "
+                                 "![what it shows](file.png)"])
