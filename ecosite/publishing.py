@@ -1,8 +1,9 @@
 """The publishing stage: what hosting and search engines need besides the pages.
 
 Runs after rendering, on the rendered files: redirect pages for old addresses, the Atom feed,
-sitemap.xml and robots.txt, then (when asked) minification, the search index and gzip copies, in
-that order, so the index and the .gz files see the final pages.
+sitemap.xml and robots.txt, then (when asked) minification, the search index (when the site has a
+page using templates/search.html) and gzip copies, in that order, so the index and the .gz files
+see the final pages.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def add_publishing_files(options: PublishOptions, site: Site, files: dict[str, b
     files[sitemap.ROBOTS_PATH] = sitemap.robots_txt(site)
     if options.minify:
         minify.minify_pages(files)
-    if options.search:
-        skipped = hidden | search_pages(site, options.templates_dir)
+    searching = search_pages(site, options.templates_dir) if options.search else set()
+    if searching:  # a site without a search page needs no index
+        skipped = hidden | searching
         to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
         files.update(search.search_bundle(files, to_index))
     if options.gzip:
