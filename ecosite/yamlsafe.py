@@ -110,6 +110,8 @@ def _load(text: str, offset: int) -> YamlData:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem.startswith("but ") and exc.context:
+            problem = f"{exc.context}, {problem}"
         raise YamlProblem(line, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"YAML error: {exc}", "check the file is plain YAML") from None
@@ -127,6 +129,8 @@ def _load(text: str, offset: int) -> YamlData:
 def _syntax_hint(problem: str) -> str:
     if "mapping values" in problem:
         return 'put quotes around a value that contains ": " (for example title: "Summit: 2025")'
+    if "another document" in problem:
+        return "a file holds one block of fields: remove the extra `---` line"
     if "tab" in problem:
         return "indent with spaces, not tabs"
     return "check indentation and quotes on this line and the one before"
