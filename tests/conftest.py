@@ -104,3 +104,4 @@ def site_url(built_site: Path):
     url, server = serve_directory(built_site)
     yield url
     server.shutdown()
+    server.server_close()  # closes the listening socket (else a ResourceWarning fails the run)
