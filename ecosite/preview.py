@@ -71,6 +71,10 @@ class PreviewSession:
     def state(self) -> BuildState:
         return self._state
 
+    @property
+    def building(self) -> bool:
+        return self._building.locked()
+
     def rebuild(self, changed: frozenset[Path] | set[Path] = frozenset()) -> BuildState:
         """Build once, print the outcome, publish the new state to waiting browsers."""
         with self._building:

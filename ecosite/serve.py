@@ -66,6 +66,11 @@ class Preview:
             if changed and not self._stopping:
                 self.session.rebuild(changed)
 
+    @property
+    def idle(self) -> bool:
+        """No build running and no change waiting for one: what a tool waits for before it looks."""
+        return not self.session.building and not self.watcher.pending
+
     def start_in_background(self) -> "Preview":
         """For tests and tools: everything, rebuilds included, on background threads."""
         self.start()

@@ -51,6 +51,12 @@ class ChangeWatcher:
             self._observer.stop()
             self._observer.join(timeout=5)
 
+    @property
+    def pending(self) -> bool:
+        """Changes seen but not yet handed over."""
+        with self._lock:
+            return bool(self._changed)
+
     def _record(self, paths: list[Path]) -> None:
         now = time.monotonic()
         with self._lock:

@@ -31,15 +31,19 @@ def wait_for_build(preview: Preview, after: int, timeout: float = BUILD_TIMEOUT)
     return state
 
 
-def wait_until_quiet(preview: Preview, quiet: float = 0.6, timeout: float = BUILD_TIMEOUT) -> BuildState:
-    """The state once no further build has finished for `quiet` seconds."""
+def wait_until_quiet(preview: Preview, after: int, quiet: float = 0.4, timeout: float = BUILD_TIMEOUT) -> BuildState:
+    """The state once a build after `after` finished and nothing more was built or pending for `quiet` s."""
+    wait_for_build(preview, after, timeout)
     deadline = time.monotonic() + timeout
-    state = preview.session.state
+    idle_since = None
     while time.monotonic() < deadline:
-        newer = preview.session.wait_for_build(state.number, quiet)
-        if newer is None:
+        if not preview.idle:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since >= quiet:
             return preview.session.state
-        state = newer
+        time.sleep(0.02)
     raise AssertionError("builds never stopped")
 
 

@@ -1,0 +1,149 @@
+"""Saving a file rebuilds the preview: edits, atomic saves, new folders, deletions, renames and mistakes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, REPO
+from preview_support import get, start_preview, wait_for_build, wait_until_quiet, write_atomically
+
+NEW_PAGE = "---\ntitle: Preview Test Page\nsummary: A page made by a test.\n---\n\nFreshly written text.\n"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(REPO, tmp_path / "project")
+
+
+@pytest.fixture
+def preview(project):
+    running = start_preview(project)
+    assert running.session.state.ok, running.session.err.getvalue()
+    yield running
+    running.stop()
+
+
+def page_text(preview, target: str) -> tuple[int, str]:
+    status, _, body = get(preview.server.port, target)
+    return status, body.decode("utf-8")
+
+
+def test_editing_markdown_rebuilds_and_serves_the_new_text(preview, project):
+    before = preview.session.state.number
+    mission = project / "content" / "about" / "mission.md"
+    mission.write_text(mission.read_text() + "\nA sentence added while previewing.\n")
+    state = wait_for_build(preview, before)
+    assert state.ok
+    status, html = page_text(preview, "/about/mission/")
+    assert status == 200 and "A sentence added while previewing." in html
+    assert f'data-build="{state.number}"' in html
+    assert "Changed content/about/mission.md. Built " in preview.session.out.getvalue()
+
+
+def test_an_atomic_save_is_seen_and_its_temporary_file_is_not_built(preview, project):
+    before = preview.session.state.number
+    mission = project / "content" / "about" / "mission.md"
+    write_atomically(mission, mission.read_text().replace("Our Mission", "Our Renamed Mission"))
+    state = wait_until_quiet(preview, before)
+    assert state.ok and state.number > before
+    assert "Our Renamed Mission" in page_text(preview, "/about/mission/")[1]
+
+
+def test_a_burst_of_saves_makes_one_rebuild(preview, project):
+    before = preview.session.state.number
+    news = sorted((project / "content" / "news").glob("*.md"))
+    for number, path in enumerate(news):
+        path.write_text(path.read_text() + f"\nBurst edit {number}.\n")
+    state = wait_until_quiet(preview, before)
+    assert state.number == before + 1
+    assert all(f"Burst edit {n}." in page_text(preview, f"/news/{p.stem}/")[1]
+               for n, p in enumerate(news) if p.stem != "index")
+
+
+def test_new_folders_deletions_and_renames_change_the_served_site(preview, project):
+    before = preview.session.state.number
+    folder = project / "content" / "projects"
+    folder.mkdir()
+    (folder / "index.md").write_text(NEW_PAGE)
+    wait_until_quiet(preview, before)
+    assert preview.session.state.number > before
+    status, html = page_text(preview, "/projects/")
+    assert status == 200 and "Freshly written text." in html
+
+    before = preview.session.state.number
+    (folder / "index.md").rename(folder / "launch.md")
+    wait_until_quiet(preview, before)
+    assert preview.session.state.number > before
+    assert page_text(preview, "/projects/")[0] == 404
+    assert page_text(preview, "/projects/launch/")[0] == 200
+
+    before = preview.session.state.number
+    shutil.rmtree(folder)
+    wait_until_quiet(preview, before)
+    assert preview.session.state.number > before
+    assert page_text(preview, "/projects/launch/")[0] == 404
+
+
+def test_a_broken_yaml_line_keeps_the_last_good_site_and_shows_the_overlay_until_fixed(preview, project):
+    values = project / "content" / "about" / "values.yaml"
+    good = values.read_text()
+    before = preview.session.state.number
+    values.write_text(good.replace("- name: Cohesiveness", "- name: Cohesiveness: broken"))
+    state = wait_for_build(preview, before)
+    assert not state.ok
+    broken_line = good.splitlines().index("- name: Cohesiveness") + 1
+    errors = json.loads(get(preview.server.port, "/__ecosite/status")[2])["errors"]
+    assert [(e["path"], e["line"]) for e in errors] == [("content/about/values.yaml", broken_line)]
+    where = f"content/about/values.yaml:{broken_line}: "
+    status, html = page_text(preview, "/about/values/")
+    assert status == 200 and "Patient Centricity" in html  # the last good page, still served
+    overlay = re.search(r'<section id="ecosite-overlay".*?</section>', html, re.S).group(0)
+    assert where in overlay
+    assert where in page_text(preview, "/no/such/page/")[1]  # every HTML page, the 404 page too
+    assert f"{where}{errors[0]['message']}" in preview.session.err.getvalue()
+
+    values.write_text(good)
+    state = wait_for_build(preview, state.number)
+    assert state.ok
+    assert "ecosite-overlay" not in page_text(preview, "/about/values/")[1]
+    assert json.loads(get(preview.server.port, "/__ecosite/status")[2])["errors"] == []
+
+
+def test_the_overlay_escapes_what_it_shows(preview, project):
+    before = preview.session.state.number
+    hostile = project / "content" / "<img src=x onerror=alert(1)>.txt"
+    hostile.write_text("not a page")
+    state = wait_for_build(preview, before)
+    assert not state.ok
+    html = page_text(preview, "/about/")[1]
+    assert "<img src=x onerror" not in html
+    assert "content/&lt;img src=x onerror=alert(1)&gt;.txt" in html
+    hostile.unlink()
+    assert wait_for_build(preview, state.number).ok
+
+
+def test_polling_sees_changes_too(project):
+    running = start_preview(project, poll=True)
+    try:
+        before = running.session.state.number
+        mission = project / "content" / "about" / "mission.md"
+        mission.write_text(mission.read_text() + "\nSeen by polling.\n")
+        assert wait_for_build(running, before).ok
+        assert "Seen by polling." in page_text(running, "/about/mission/")[1]
+    finally:
+        running.stop()
+
+
+def test_stopping_leaves_no_staging_folders_and_releases_the_port(project):
+    running = start_preview(project)
+    port = running.server.port
+    running.stop()
+    assert not list(project.glob(".output.staging-*"))
+    assert (project / "output" / "index.html").is_file()
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # free again
