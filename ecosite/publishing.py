@@ -40,6 +40,7 @@ def search_pages(site: Site, templates_dir: Path) -> set[str]:
 def add_publishing_files(options: PublishOptions, site: Site, files: dict[str, bytes],
                          copies: dict[str, Path]) -> None:
     """Add every publishing file to `files` in place; raises BuildError with every problem found."""
+    feeds.source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
     redirect_pages = redirects.add_redirects(site, files)
     hidden = not_for_search_engines(site, redirect_pages)
     if feeds.has_news(site):
