@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, REPO
+from conftest import REPO, copy_project
 from preview_support import get, start_preview, wait_for_build, wait_until_quiet, write_atomically
 
 NEW_PAGE = "---\ntitle: Preview Test Page\nsummary: A page made by a test.\n---\n\nFreshly written text.\n"
@@ -144,6 +145,8 @@ def test_stopping_leaves_no_staging_folders_and_releases_the_port(project):
     running.stop()
     assert not list(project.glob(".output.staging-*"))
     assert (project / "output" / "index.html").is_file()
-    import socket
+
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", port))  # free again
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a new preview would
+        probe.bind(("127.0.0.1", port))
+        probe.listen()  # free again
