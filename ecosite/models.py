@@ -63,7 +63,13 @@ def _to_datetime(value: Any, info: ValidationInfo) -> Any:
         except ValueError:
             raise ValueError(f"`{text}` is not a real date | write a real date as YYYY-MM-DD, optionally followed by HH:MM") from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
+        if value.tzinfo:
+            return value
+        local = value.replace(tzinfo=tz)
+        if local.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != value:
+            raise ValueError(f"`{value:%Y-%m-%d %H:%M}` never happens in {tz.key}: the clocks go forward then"
+                             " | write the time before or after the skipped hour")
+        return local
     if isinstance(value, date):
         return datetime.combine(value, time(), tz)
     raise ValueError("this is not a date | write the date as YYYY-MM-DD")
@@ -225,6 +231,9 @@ def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> Co
         return ContentError(rel, line, f"{where} is empty", "fill it in or remove the key")
     if kind == "literal_error":
         return ContentError(rel, line, f"{where}: {message}", "use one of the values listed")
+    if kind == "string_type":  # a list, a mapping or null (`~`, empty) where text belongs
+        return ContentError(rel, line, f"{where} must be text",
+                            "write the text after the colon; quote it if it starts with [ { ~ or is empty")
     return ContentError(rel, line, f"{where}: {message}", "correct the value")
 
 
