@@ -14,8 +14,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-site
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+# BUILD_FLAGS: extra build options, e.g. make site BUILD_FLAGS="--base-url https://example.org/eco/ --minify"
 site: $(VENV)/.installed-site
-	$(BIN)/ecosite build
+	$(BIN)/ecosite build $(BUILD_FLAGS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 -q

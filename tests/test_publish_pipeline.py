@@ -53,3 +53,27 @@ def test_a_check_error_stops_the_pipeline_before_publishing(small: Path, tmp_pat
     assert result.returncode == 1
     assert "the link /gone/ leads to no page or file in the output" in result.stderr
     assert (tmp_path / "out/index.html").exists() and not (tmp_path / "published").exists()
+
+
+def test_the_pages_workflow_builds_checks_then_uploads_and_deploys():
+    import yaml
+
+    workflow = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text())
+    build_steps = workflow["jobs"]["build"]["steps"]
+    commands = [step.get("uses") or step["run"] for step in build_steps]
+    order = [next(i for i, c in enumerate(commands) if needle in c)
+             for needle in ("actions/setup-python", "make site", "ecosite check --strict",
+                            "actions/upload-pages-artifact")]
+    assert order == sorted(order)
+    assert build_steps[order[-1]]["with"]["path"] == "output"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_make_site_passes_build_flags_to_the_build():
+    result = subprocess.run(["make", "-n", "site", "BUILD_FLAGS=--base-url https://example.org/eco/ --minify"],
+                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert ".venv/bin/ecosite build --base-url https://example.org/eco/ --minify" in result.stdout
