@@ -25,6 +25,14 @@ _TRANSLITERATIONS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o"
                                    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
                                    "Þ": "TH", "ı": "i", "&": " and "})
 KINDS = ("network", "news", "page")
+USAGE_ERROR = 2
+
+
+class NameRefused(Exception):
+    """The name or path given on the command line cannot become a file: bad usage, not bad content."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(f"{message} - {hint}")
 
 
 def slugify(name: str) -> str:
@@ -152,12 +160,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         rel, text = _plan(content, args.kind, args.name, args.title)
-        target = content / rel
-        if target.exists():
-            raise ContentError(f"content/{rel}", 0, "this file already exists, so nothing was created",
-                               "edit the existing file, or choose another name")
-    except ContentError as error:
-        print(error, file=sys.stderr)
+    except NameRefused as refused:
+        print(f"ecosite new: {refused}", file=sys.stderr)
+        return USAGE_ERROR
+    target = content / rel
+    if target.exists():
+        print(ContentError(f"content/{rel}", 1, "this file already exists, so nothing was created",
+                           "edit the existing file, or choose another name"), file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -175,8 +184,8 @@ def _plan(content: Path, kind: str, name: str, title: str | None) -> tuple[str, 
         return _plan_page(name, title)
     slug = slugify(name)
     if not slug:
-        raise ContentError(name, 0, "no web address can be made from this name",
-                           "use a name with letters or digits, e.g. `Digital Health Network`")
+        raise NameRefused(f"no web address can be made from `{name}`",
+                          "use a name with letters or digits, e.g. `Digital Health Network`")
     if kind == "network":
         text = network_file(name.strip(), slug, _next_order(content / "networks"), _today(content).year)
         return f"networks/{slug}.md", text
@@ -187,19 +196,19 @@ def _plan(content: Path, kind: str, name: str, title: str | None) -> tuple[str, 
 def _plan_page(path: str, title: str | None) -> tuple[str, str]:
     parts = [p for p in path.strip().removesuffix(".md").split("/") if p]
     if any(p in (".", "..") for p in parts) or path.strip().startswith("/"):
-        raise ContentError(path, 0, "the page path must stay inside content/",
-                           "give a path relative to content/, e.g. `about/partners`")
+        raise NameRefused(f"the page path `{path}` must stay inside content/",
+                          "give a path relative to content/, e.g. `about/partners`")
     slugs = [slugify(p) for p in parts]
     if not slugs or not all(slugs):
-        raise ContentError(path, 0, "no web address can be made from this path",
-                           "use letters or digits in each part, e.g. `about/partners`")
+        raise NameRefused(f"no web address can be made from `{path}`",
+                          "use letters or digits in each part, e.g. `about/partners`")
     rel = "/".join(slugs) + ".md"
     model = page_model(rel)
     if model is not PageMeta:
         kind = "network" if rel.startswith("networks/") else "news" if rel.startswith("news/") else None
         hint = f"use `ecosite new {kind} NAME`" if kind else "copy an existing file of that folder instead"
-        raise ContentError(f"content/{rel}", 0, f"pages in content/{slugs[0]}/ need the fields of a "
-                           f"{model.__name__.removesuffix('Meta').lower()}, not of a plain page", hint)
+        raise NameRefused(f"pages in content/{slugs[0]}/ need the fields of a "
+                          f"{model.__name__.removesuffix('Meta').lower()}, not of a plain page", hint)
     folder = slugs[:-1] if slugs[-1] == "index" else slugs
     url = "/" + "".join(f"{s}/" for s in folder)
     default_title = (parts[-2] if slugs[-1] == "index" and len(parts) > 1 else parts[-1]).replace("-", " ")

@@ -95,22 +95,22 @@ def test_an_existing_file_is_never_overwritten(real_project, capsys):
     path = real_project / "content" / "networks" / "workforce.md"
     before = path.read_bytes()
     assert new(real_project, "network", "Workforce") == 1
-    assert capsys.readouterr().err == ("content/networks/workforce.md: this file already exists, so nothing was "
+    assert capsys.readouterr().err == ("content/networks/workforce.md:1: this file already exists, so nothing was "
                                        "created - edit the existing file, or choose another name\n")
     assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("args, message", [
-    (["network", "!!!"], "!!!: no web address can be made from this name - use a name with letters or digits, "
-                         "e.g. `Digital Health Network`\n"),
-    (["page", "../outside"], "../outside: the page path must stay inside content/ - give a path relative to "
-                             "content/, e.g. `about/partners`\n"),
-    (["page", "networks/genomics"], "content/networks/genomics.md: pages in content/networks/ need the fields "
-                                    "of a network, not of a plain page - use `ecosite new network NAME`\n"),
+    (["network", "!!!"], "ecosite new: no web address can be made from `!!!` - use a name with letters or "
+                         "digits, e.g. `Digital Health Network`\n"),
+    (["page", "../outside"], "ecosite new: the page path `../outside` must stay inside content/ - give a path "
+                             "relative to content/, e.g. `about/partners`\n"),
+    (["page", "networks/genomics"], "ecosite new: pages in content/networks/ need the fields of a network, not "
+                                    "of a plain page - use `ecosite new network NAME`\n"),
 ])
-def test_impossible_names_are_refused_with_a_hint(real_project, capsys, args, message):
+def test_impossible_names_are_bad_usage_with_a_hint(real_project, capsys, args, message):
     before = sorted(p for p in (real_project / "content").rglob("*"))
-    assert new(real_project, *args) == 1
+    assert new(real_project, *args) == 2
     assert capsys.readouterr().err == message
     assert sorted(p for p in (real_project / "content").rglob("*")) == before
 
