@@ -8,6 +8,7 @@ mistakes is built and every printed line must read `PATH:LINE: message - hint`.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def _validator_functions(tree: ast.Module) -> set[str]:
     return names
 
 
+@functools.cache
 def error_sites() -> list[tuple[str, int, str, str | None]]:
     """(file, line, kind, hint text or None when missing) for every error construction in ecosite/."""
     sites = []
