@@ -212,19 +212,17 @@ def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     on_stage("rendering", len(site.pages))
     files = {**site.files, **render_site(site, project.templates_dir)}
     copies = {asset.output_path: asset.source.path for asset in assets.values()}
+    on_stage("publishing", len(files))
     add_publishing_files(project, site, files, copies)  # redirects, feed, sitemap, search index, gzip
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
 
 
 def build(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
-    """The whole build: generate, then swap the new output/ in atomically."""
-    started = time.perf_counter()
-    if not project.templates_dir.is_dir():
-        raise BuildError([ContentError("templates", 0, "the templates folder is missing",
-                                       "run the build from the project folder or pass --root")])
-    result = generate(project, on_stage)
-    on_stage("writing", len(result.files) + len(result.copies))
-    write_site(project.out, result.files, result.copies)
-    result.milliseconds = int((time.perf_counter() - started) * 1000)
-    return result
+    """The whole build, as generate() but incremental: redoes only what changed since the cached build.
+
+    A cold build swaps a new output/ in atomically; a rebuild rewrites only changed files, after every
+    stage has succeeded. See ecosite.session (the preview server keeps one Session in memory).
+    """
+    from .session import Session  # imported here: the session runs this module's stages
+    return Session(project).rebuild(on_stage=on_stage)

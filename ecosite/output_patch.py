@@ -1,0 +1,109 @@
+"""Incremental writing: apply a rebuild's changes to output/ in place, and read unchanged files back.
+
+A full build swaps in a complete new output/ (output.write_site). A rebuild that changed a handful of
+files must not rewrite ten thousand, so it replaces each changed file atomically (write beside it,
+then rename) and removes the outputs of deleted sources. Everything that can fail (loading, linking,
+rendering) has happened before the first file is touched, so a failed rebuild still changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator, MutableMapping
+from pathlib import Path
+
+Stamp = tuple[int, int]  # (size, mtime_ns) of an output file as the build left it
+
+
+def stamp(path: Path) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
+class OutputFiles(MutableMapping):
+    """Every file a build produces: new bytes in memory, unchanged ones read from output/ when asked.
+
+    Iterates in the order the plain build (builder.generate) would produce the same files.
+    """
+
+    def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes]):
+        self.out = out
+        self.fresh = fresh
+        self.names = dict.fromkeys(names)
+        self.names.update(dict.fromkeys(fresh))
+        self.touched: set[str] = set(fresh)
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self.fresh:
+            return self.fresh[name]
+        if name not in self.names:
+            raise KeyError(name)
+        return (self.out / name).read_bytes()
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self.fresh[name] = data
+        self.names[name] = None
+        self.touched.add(name)
+
+    def __delitem__(self, name: str) -> None:
+        del self.names[name]
+        self.fresh.pop(name, None)
+        self.touched.add(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.names))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.ecosite-new")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _same(target: Path, data: bytes) -> bool:
+    try:
+        return not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def patch_output(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
+                 previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp]:
+    """Write changed files, copy new assets, remove what is no longer produced; returns new stamps."""
+    written: dict[str, Stamp] = {}
+    for name in sorted(files.touched & set(files.names)):
+        target = out / name
+        data = files[name]
+        if not _same(target, data):
+            _replace(target, data)
+        written[name] = stamp(target)
+    for name, source in sorted(copies.items()):
+        if previous_copies.get(name) != copy_digests[name] or not (out / name).is_file():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.ecosite-new")
+            shutil.copyfile(source, temporary)
+            os.replace(temporary, target)
+    wanted = set(files.names) | set(copies)
+    for name in sorted(set(previous) - wanted):
+        target = out / name
+        target.unlink(missing_ok=True)
+        _remove_empty_parents(target.parent, out)
+    return written
+
+
+def _remove_empty_parents(folder: Path, out: Path) -> None:
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
