@@ -15,23 +15,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .builder import BuildResult, Project, build
+from .builder import BuildResult, Project
 from .errors import BuildError, ContentError
 from .output import OutputRefused
+from .session import Session
 
 
 class Rebuilder:
     """The one way the preview enters the engine: rebuild the project, given what changed.
 
-    `changed` names the files touched since the last build; the engine decides what to reload and
-    re-render (an incremental cache belongs behind this call, not in the preview).
+    It holds one engine Session for the whole preview, so its cache stays in memory between saves.
+    `changed` names the files the watcher saw change; the engine decides what to reload and re-render.
+    Changes seen by a build that failed are handed on to the next one, so fixing one file never hides
+    another edit made in the same burst. The first build checks everything.
     """
 
     def __init__(self, project: Project):
         self.project = project
+        self.engine = Session(project)
+        self.unbuilt: frozenset[Path] = frozenset()  # changes that no successful build has seen yet
 
     def rebuild(self, changed: frozenset[Path] = frozenset()) -> BuildResult:
-        return build(self.project)
+        pending = self.unbuilt | changed
+        try:
+            result = self.engine.rebuild(changed_paths=pending or None)
+        except BaseException:
+            self.unbuilt = pending
+            raise
+        self.unbuilt = frozenset()
+        return result
 
 
 @dataclass(frozen=True)

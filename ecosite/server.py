@@ -237,9 +237,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             page = b"<!DOCTYPE html><title>Not built yet</title><body><p>The site has not built yet.</p></body>"
             return self.send_body(503, overlay.inject(page, state, self.server.session.token),
                                   content_type("index.html"))
-        if not (path + "/").startswith(base):
-            return self.send_not_found(state) if path != "/" else self.redirect(base)
-        rel = path[len(base):] if path.startswith(base) else ""
+        if path in ("/", base.rstrip("/")) and path != base:
+            return self.redirect(base)  # the site lives under a path, e.g. /eco/
+        if not path.startswith(base):
+            return self.send_not_found(state)
+        rel = path[len(base):]
         name = rel + "index.html" if rel == "" or rel.endswith("/") else rel
         if name not in state.served:
             if rel and not rel.endswith("/") and f"{rel}/index.html" in state.served:

@@ -114,6 +114,20 @@ def test_a_broken_yaml_line_keeps_the_last_good_site_and_shows_the_overlay_until
     assert json.loads(get(preview.server.port, "/__ecosite/status")[2])["errors"] == []
 
 
+def test_an_edit_saved_with_a_mistake_appears_once_the_mistake_is_fixed(preview, project):
+    mission = project / "content" / "about" / "mission.md"
+    values = project / "content" / "about" / "values.yaml"
+    good = values.read_text()
+    before = preview.session.state.number
+    mission.write_text(mission.read_text() + "\nWritten in the same burst as a mistake.\n")
+    values.write_text(good.replace("- name: Cohesiveness", "- name: Cohesiveness: broken"))
+    state = wait_until_quiet(preview, before)
+    assert not state.ok
+    values.write_text(good)
+    assert wait_for_build(preview, state.number).ok
+    assert "Written in the same burst as a mistake." in page_text(preview, "/about/mission/")[1]
+
+
 def test_the_overlay_escapes_what_it_shows(preview, project):
     before = preview.session.state.number
     hostile = project / "content" / "<img src=x onerror=alert(1)>.txt"
@@ -145,8 +159,25 @@ def test_stopping_leaves_no_staging_folders_and_releases_the_port(project):
     running.stop()
     assert not list(project.glob(".output.staging-*"))
     assert (project / "output" / "index.html").is_file()
-
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a new preview would
         probe.bind(("127.0.0.1", port))
         probe.listen()  # free again
+
+
+def test_a_site_published_under_a_path_is_previewed_under_that_path(project):
+    settings = project / "content" / "site.yaml"
+    settings.write_text(settings.read_text().replace("base_url: https://www.europeancancer.org/",
+                                                     "base_url: https://www.europeancancer.org/eco/"))
+    running = start_preview(project)
+    try:
+        assert running.session.state.ok, running.session.err.getvalue()
+        status, html = page_text(running, "/eco/about/mission/")
+        assert status == 200 and 'href="/eco/about/values/"' in html
+        status, headers, _ = get(running.server.port, "/")
+        assert (status, headers["location"]) == (301, "/eco/")
+        status, headers, _ = get(running.server.port, "/eco")
+        assert (status, headers["location"]) == (301, "/eco/")
+        assert page_text(running, "/about/mission/")[0] == 404
+    finally:
+        running.stop()
