@@ -15,8 +15,9 @@ from typing import TextIO
 
 # A build shorter than this shows no progress line at all (no flicker for quick builds).
 PROGRESS_AFTER_SECONDS = 1.0
-STAGE_ORDER = ("reading", "linking", "rendering", "writing")
-STAGE_WORDS = {"reading": "source files", "linking": "pages", "rendering": "pages", "writing": "files"}
+STAGE_ORDER = ("reading", "linking", "rendering", "publishing", "writing")
+STAGE_WORDS = {"reading": "source files", "linking": "pages", "rendering": "pages", "publishing": "files",
+               "writing": "files"}
 CLEAR_LINE = "\r\x1b[K"
 
 

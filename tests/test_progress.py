@@ -57,9 +57,9 @@ def test_a_terminal_sees_stages_with_counts_and_a_summary_table(tiny_project, tm
     code, text = run_in_terminal(["build", "--root", str(tiny_project), "--out", str(tmp_path / "out")],
                                  _environment(ECOSITE_PROGRESS_AFTER="0"))
     assert code == 0, text
-    assert "[1/4] Reading 3 source files..." in text
-    assert "[3/4] Rendering 2 pages..." in text
-    assert re.search(r"\[4/4\] Writing \d+ files\.\.\.", text)
+    assert "[1/5] Reading 3 source files..." in text
+    assert "[3/5] Rendering 2 pages..." in text
+    assert re.search(r"\[5/5\] Writing \d+ files\.\.\.", text)
     assert "\r\x1b[K" in text  # the status line is rewritten in place, then cleared
     rows = dict(re.findall(r"^\| (\w[\w ]*?) +\| +([\d,]+) \|", text.replace("\r", ""), flags=re.M))
     assert {k: v for k, v in rows.items() if k != "milliseconds"} == {
