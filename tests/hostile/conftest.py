@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -102,6 +103,20 @@ def run_cli(project: Path, out: Path, *args: str, env: dict | None = None, timeo
     return subprocess.run([sys.executable, "-m", "ecosite", "build", "--root", str(project), "--out", str(out), *args],
                           capture_output=True, text=True, timeout=timeout, cwd=project,
                           env={**os.environ, **(env or {})})
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int):
+    """Fail the test with a clear message instead of waiting forever on a blocked call."""
+    def give_up(signum, frame):  # noqa: ANN001
+        raise TimeoutError(f"still blocked after {seconds} s: the build hangs")
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def page(front_matter: str, body: str = "Some text.\n") -> str:
