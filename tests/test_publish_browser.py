@@ -76,12 +76,18 @@ def test_searching_a_networks_topic_finds_its_page(page, site_url: str, failed_r
     assert failed_requests == []
 
 
-def test_the_search_page_with_results_has_no_accessibility_violations(page, site_url: str):
-    page.goto(f"{site_url}/search/?q=screening")
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
-    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
-    assert [v["id"] for v in results.response["violations"]] == []
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_with_results_has_no_accessibility_violations(browser, site_url: str, scheme: str):
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/search/?q=screening")
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
+        assert [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]] == []
+    finally:
+        context.close()
 
 
 def test_without_javascript_the_search_page_says_it_needs_it(browser, site_url: str):
