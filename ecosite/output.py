@@ -12,6 +12,8 @@ import os
 import shutil
 from pathlib import Path
 
+from .errors import BuildError, ContentError
+
 STAGING_MARK = ".staging-"
 _RENAME_EXCHANGE = 2
 
@@ -39,26 +41,44 @@ def staging_dir(out: Path) -> Path:
 
 
 def remove_stale_staging(out: Path) -> None:
-    """Remove staging folders that a killed build left behind."""
+    """Remove staging folders that a killed build left behind (not those of a build still running)."""
     if not out.parent.is_dir():
         return
     for path in out.parent.glob(f".{out.name}{STAGING_MARK}*"):
-        shutil.rmtree(path, ignore_errors=True)
+        if not _owner_alive(path.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _owner_alive(pid_text: str) -> bool:
+    """Whether the build that named a staging folder is still running (a preview server, say)."""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but belongs to someone else
+        return True
+    return True
 
 
 def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
     """Write every file into staging, then swap staging and out in one step."""
     out = out.resolve()
-    remove_stale_staging(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(out)
     try:
+        remove_stale_staging(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         for rel in sorted(files):
             _put(staging, out, rel, files[rel])
         for rel in sorted(copies):
             _put(staging, out, rel, copies[rel].read_bytes())
         _swap(staging, out)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: say so, never a traceback
+        raise BuildError([ContentError(str(out), 0, f"could not write the site: {exc.strerror or exc}",
+                                       "free some disk space or make the folder writable, or pass --out "
+                                       "with another folder")]) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
