@@ -15,6 +15,7 @@ from typing import TextIO
 
 # A build shorter than this shows no progress line at all (no flicker for quick builds).
 PROGRESS_AFTER_SECONDS = 1.0
+REFRESH_SECONDS = 0.5  # how often the elapsed time on the status line moves during a long stage
 STAGE_ORDER = ("reading", "linking", "rendering", "publishing", "writing")
 STAGE_WORDS = {"reading": "source files", "linking": "pages", "rendering": "pages", "publishing": "files",
                "writing": "files"}
@@ -31,31 +32,39 @@ def is_interactive(stream: TextIO) -> bool:
         return False
 
 
+def _delay_from_environment() -> float:
+    """ECOSITE_PROGRESS_AFTER=0 shows progress for every build (a bad value keeps the default)."""
+    try:
+        return max(0.0, float(os.environ.get("ECOSITE_PROGRESS_AFTER", PROGRESS_AFTER_SECONDS)))
+    except ValueError:
+        return PROGRESS_AFTER_SECONDS
+
+
 class BuildProgress:
     """Receives the builder's stage announcements; use as a context manager around the build."""
 
     def __init__(self, stream: TextIO | None = None, after: float | None = None):
         self.stream = stream or sys.stdout
         self.interactive = is_interactive(self.stream)
-        configured = os.environ.get("ECOSITE_PROGRESS_AFTER")
-        self.after = after if after is not None else float(configured or PROGRESS_AFTER_SECONDS)
+        self.after = after if after is not None else _delay_from_environment()
         self.started = time.perf_counter()
         self.current = ""
         self.shown = False
         self.finished = False
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __enter__(self) -> "BuildProgress":
         if self.interactive:
-            self._timer = threading.Timer(self.after, self._show_current)
-            self._timer.daemon = True
-            self._timer.start()
+            self._ticker = threading.Thread(target=self._tick, name="build-progress", daemon=True)
+            self._ticker.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=2)
         with self._lock:
             if self.shown:
                 self.stream.write(CLEAR_LINE)
@@ -70,6 +79,15 @@ class BuildProgress:
         self.current = f"[{number}/{len(STAGE_ORDER)}] {name.capitalize()} {count} {words}..."
         if self.interactive and time.perf_counter() - self.started >= self.after:
             self._show_current()
+
+    def _tick(self) -> None:
+        """After the delay, keep the status line's elapsed time moving until the build ends."""
+        if self._stop.wait(self.after):
+            return
+        while True:
+            self._show_current()
+            if self._stop.wait(REFRESH_SECONDS):
+                return
 
     def _show_current(self) -> None:
         with self._lock:
