@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from . import sitemap
 from .builder import Project, generate
 from .errors import BuildError, ContentError
 from .page_scan import ScannedPage, scan_page
-from . import sitemap
 from .redirects import output_path_of
 from .site import Page
 
@@ -230,8 +230,8 @@ def _source_name(path: str | None) -> str:
 
 def check_output(out: Path, root: Path | None, base_url: str | None = None) -> Report:
     """Check every HTML page in `out`; `root` (the project) lets findings name their sources."""
-    base = base_url or detect_base_url(out) or "http://localhost/"
-    checker = Checker(out, base, source_map(root, base_url or detect_base_url(out)))
+    base_url = base_url or detect_base_url(out)
+    checker = Checker(out, base_url or "http://localhost/", source_map(root, base_url))
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.is_file())
     pages = [rel for rel in pages if not rel.startswith(SKIPPED_FOLDERS)]
     for rel in pages:

@@ -220,3 +220,13 @@ def test_an_alias_on_the_not_found_page_is_an_error(real_project: Path):
     assert result.returncode == 1
     assert ("content/404.md:3: the alias /missing/ redirects onto /404.html, which is not a published page - "
             "move the alias to the page that now holds the old content") in result.stderr
+
+
+def test_drafts_built_for_preview_stay_out_of_the_sitemap_and_feed(small: Path):
+    build(Project(small, small / "output", drafts=True))
+    out = small / "output"
+    assert (out / "news/draft/index.html").is_file()
+    assert "https://example.org/news/first/" in (out / "sitemap.xml").read_text()
+    assert "news/draft" not in (out / "sitemap.xml").read_text()
+    titles = [entry.title for entry in feedparser.parse((out / "news/feed.xml").read_bytes()).entries]
+    assert titles == ["First news"]
