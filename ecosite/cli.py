@@ -35,7 +35,9 @@ def _add_publish_options(parser: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecosite", description="Build the European Cancer Organisation's site.")
+    parser = argparse.ArgumentParser(prog="ecosite", description="Build the European Cancer Organisation's site.",
+                                     epilog="`ecosite` alone means `ecosite build`. Each command explains its options "
+                                            "with `ecosite COMMAND --help`; editors start with EDITING.md.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build content/ into output/")
     _add_build_options(build_parser)

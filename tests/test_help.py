@@ -44,6 +44,8 @@ def test_top_level_help_lists_every_command_with_its_purpose():
     for name, purpose in COMMAND_HELP.items():
         assert re.search(rf"^\s+{name}\s+{re.escape(purpose[:30])}", done.stdout, flags=re.M), name
     assert set(subcommands()) == set(COMMAND_HELP)
+    assert "ecosite COMMAND --help" in done.stdout and "EDITING.md" in done.stdout
+    assert (REPO / "EDITING.md").is_file()
 
 
 @pytest.mark.parametrize("name", sorted(COMMAND_HELP))
