@@ -30,13 +30,13 @@ def _run_chunk(bounds: tuple[int, int]) -> Any:
     return function(items[bounds[0]:bounds[1]])
 
 
-def map_chunks(function: Callable[[Sequence], Any], items: Sequence, threshold: int = POOL_THRESHOLD) -> list[Any]:
+def map_chunks(function: Callable[[Sequence], Any], items: Sequence) -> list[Any]:
     """[function(chunk) for each chunk of items], in order; in workers when there are enough items.
 
     `function` and `items` reach the workers by fork, so they may hold anything (the whole Site).
     """
     workers = worker_count()
-    if len(items) < threshold or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(items) < POOL_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(items)]
     global _job
     count = workers * CHUNKS_PER_WORKER
