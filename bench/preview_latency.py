@@ -5,7 +5,7 @@ free port, listens to its event stream the way the open tab does, then appends a
 several times and measures each time from the write to the `build` event announcing a good build. With
 --browser it also measures, in Debian's Chromium, from the write until the page shows the new sentence.
 
-    python bench/preview_latency.py [--sizes 0 1000] [--runs 7] [--browser]
+    python bench/preview_latency.py [--sizes 0 1000] [--runs 7] [--browser] [--no-search]
 
 Size 0 is the real site as it is. Prints one line per size: median, fastest and slowest, in ms.
 """
@@ -72,8 +72,8 @@ def project_for(size: int, workdir: Path) -> Path:
     return write_site(workdir / f"site-{size}", size)
 
 
-def measure(root: Path, runs: int, browser: bool) -> tuple[list[float], list[float], int]:
-    preview = Preview(Project(root), port=0, out=io.StringIO(), err=io.StringIO()).start_in_background()
+def measure(root: Path, runs: int, browser: bool, search: bool) -> tuple[list[float], list[float], int]:
+    preview = Preview(Project(root, search=search), port=0, out=io.StringIO(), err=io.StringIO()).start_in_background()
     try:
         state = preview.session.state
         if not state.ok:
@@ -130,12 +130,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000], help="0 is the real site")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--browser", action="store_true", help="also time until Chromium shows the new text")
+    parser.add_argument("--no-search", dest="search", action="store_false", help="as `ecosite serve --no-search`")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecosite-latency-") as workdir:
         for size in args.sizes:
             root = project_for(size, Path(workdir))
-            to_event, to_browser, pages = measure(root, args.runs, args.browser)
-            name = "real site" if size == 0 else f"{size} generated pages"
+            to_event, to_browser, pages = measure(root, args.runs, args.browser, args.search)
+            name = ("real site" if size == 0 else f"{size} generated pages") + ("" if args.search else ", no search")
             line = f"{name} ({pages} HTML pages): save -> reload event {summary('', to_event).strip()}"
             if to_browser:
                 line += f"; save -> text in browser {summary('', to_browser).strip()}"

@@ -15,17 +15,24 @@ from preview_support import get, start_preview, wait_for_build, wait_until_quiet
 NEW_PAGE = "---\ntitle: Preview Test Page\nsummary: A page made by a test.\n---\n\nFreshly written text.\n"
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    return copy_project(REPO, tmp_path / "project")
-
-
-@pytest.fixture
-def preview(project):
-    running = start_preview(project)
+@pytest.fixture(scope="module")
+def shared_preview(tmp_path_factory):
+    """One preview for the tests below that edit files and put back whatever they break."""
+    running = start_preview(copy_project(REPO, tmp_path_factory.mktemp("rebuild") / "project"))
     assert running.session.state.ok, running.session.err.getvalue()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def preview(shared_preview):
+    assert shared_preview.session.state.ok, "an earlier test left the shared project broken"
+    return shared_preview
+
+
+@pytest.fixture
+def project(shared_preview) -> Path:
+    return shared_preview.project.root
 
 
 def page_text(preview, target: str) -> tuple[int, str]:
@@ -89,8 +96,18 @@ def test_new_folders_deletions_and_renames_change_the_served_site(preview, proje
     assert page_text(preview, "/projects/launch/")[0] == 404
 
 
-def test_a_broken_yaml_line_keeps_the_last_good_site_and_shows_the_overlay_until_fixed(preview, project):
+@pytest.fixture
+def values_yaml(project):
+    """content/about/values.yaml, put back as it was after the test whatever happens."""
     values = project / "content" / "about" / "values.yaml"
+    good = values.read_text()
+    yield values
+    if values.read_text() != good:
+        values.write_text(good)
+
+
+def test_a_broken_yaml_line_keeps_the_last_good_site_and_shows_the_overlay_until_fixed(preview, values_yaml):
+    values = values_yaml
     good = values.read_text()
     before = preview.session.state.number
     values.write_text(good.replace("- name: Cohesiveness", "- name: Cohesiveness: broken"))
@@ -114,9 +131,9 @@ def test_a_broken_yaml_line_keeps_the_last_good_site_and_shows_the_overlay_until
     assert json.loads(get(preview.server.port, "/__ecosite/status")[2])["errors"] == []
 
 
-def test_an_edit_saved_with_a_mistake_appears_once_the_mistake_is_fixed(preview, project):
+def test_an_edit_saved_with_a_mistake_appears_once_the_mistake_is_fixed(preview, project, values_yaml):
     mission = project / "content" / "about" / "mission.md"
-    values = project / "content" / "about" / "values.yaml"
+    values = values_yaml
     good = values.read_text()
     before = preview.session.state.number
     mission.write_text(mission.read_text() + "\nWritten in the same burst as a mistake.\n")
@@ -132,16 +149,19 @@ def test_the_overlay_escapes_what_it_shows(preview, project):
     before = preview.session.state.number
     hostile = project / "content" / "<img src=x onerror=alert(1)>.txt"
     hostile.write_text("not a page")
-    state = wait_for_build(preview, before)
-    assert not state.ok
-    html = page_text(preview, "/about/")[1]
+    try:
+        state = wait_for_build(preview, before)
+        assert not state.ok
+        html = page_text(preview, "/about/")[1]
+    finally:
+        hostile.unlink()
     assert "<img src=x onerror" not in html
     assert "content/&lt;img src=x onerror=alert(1)&gt;.txt" in html
-    hostile.unlink()
     assert wait_for_build(preview, state.number).ok
 
 
-def test_polling_sees_changes_too(project):
+def test_polling_sees_changes_too(tmp_path):
+    project = copy_project(REPO, tmp_path / "project")
     running = start_preview(project, poll=True)
     try:
         before = running.session.state.number
@@ -153,7 +173,8 @@ def test_polling_sees_changes_too(project):
         running.stop()
 
 
-def test_stopping_leaves_no_staging_folders_and_releases_the_port(project):
+def test_stopping_leaves_no_staging_folders_and_releases_the_port(tmp_path):
+    project = copy_project(REPO, tmp_path / "project")
     running = start_preview(project)
     port = running.server.port
     running.stop()
@@ -165,7 +186,8 @@ def test_stopping_leaves_no_staging_folders_and_releases_the_port(project):
         probe.listen()  # free again
 
 
-def test_a_site_published_under_a_path_is_previewed_under_that_path(project):
+def test_a_site_published_under_a_path_is_previewed_under_that_path(tmp_path):
+    project = copy_project(REPO, tmp_path / "project")
     settings = project / "content" / "site.yaml"
     settings.write_text(settings.read_text().replace("base_url: https://www.europeancancer.org/",
                                                      "base_url: https://www.europeancancer.org/eco/"))
