@@ -99,8 +99,9 @@ class PreviewSession:
             except OutputRefused as refused:
                 errors = (ContentError(str(self.project.out), 0, str(refused),
                                        "move or remove it, or pass another --out"),)
-            except (OSError, ValueError, RuntimeError) as problem:  # never a traceback in the preview
-                errors = (ContentError(str(self.project.out), 0, f"the build stopped: {problem}",
+            except Exception as problem:  # noqa: BLE001 - the preview outlives any one failed build
+                errors = (ContentError(str(self.project.out), 0,
+                                       f"the build stopped: {type(problem).__name__}: {problem}",
                                        "fix the cause, then save any file to try again"),)
             else:
                 milliseconds = int((time.perf_counter() - started) * 1000)
@@ -145,8 +146,9 @@ class PreviewSession:
         for error in state.errors:
             print(error, file=self.err)
         count = len(state.errors)
-        print(f"Build {state.number} failed: {count} problem{'s' if count != 1 else ''}; "
-              "still serving the last good site.", file=self.err, flush=True)
+        serving = "still serving the last good site" if state.served else "nothing to serve until it builds"
+        print(f"Build {state.number} failed: {count} problem{'s' if count != 1 else ''}; {serving}.",
+              file=self.err, flush=True)
 
 
 def _describe(changed: set[Path], root: Path) -> str:

@@ -203,3 +203,22 @@ def test_a_site_published_under_a_path_is_previewed_under_that_path(tmp_path):
         assert page_text(running, "/about/mission/")[0] == 404
     finally:
         running.stop()
+
+
+def test_a_project_that_does_not_build_yet_is_served_as_an_overlay_until_it_does(tmp_path):
+    project = copy_project(REPO, tmp_path / "project")
+    values = project / "content" / "about" / "values.yaml"
+    good = values.read_text()
+    values.write_text(good.replace("- name: Cohesiveness", "- name: Cohesiveness: broken"))
+    running = start_preview(project)
+    try:
+        assert not running.session.state.ok
+        status, html = page_text(running, "/about/values/")
+        assert status == 503 and "content/about/values.yaml:" in html and "nothing has built yet" in html
+        assert "nothing to serve until it builds" in running.session.err.getvalue()
+        values.write_text(good)
+        assert wait_for_build(running, running.session.state.number).ok
+        status, html = page_text(running, "/about/values/")
+        assert status == 200 and "Patient Centricity" in html and "ecosite-overlay" not in html
+    finally:
+        running.stop()
