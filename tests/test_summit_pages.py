@@ -223,3 +223,18 @@ def test_the_real_site_has_no_summit_sessions_in_content():
     """The facts confirm no timed sessions; the content must not invent any."""
     for path in sorted((REPO / "content" / "summit").glob("*.yaml")):
         assert "sessions:" not in path.read_text(), path.name
+
+
+def test_a_rebuild_after_editing_a_programme_updates_every_page_that_shows_it(tmp_path: Path):
+    from ecosite.builder import build
+
+    project = summit_project(tmp_path / "project")
+    out = tmp_path / "out"
+    build(Project(project, out))
+    programme = project / "content" / "summit" / "2025.yaml"
+    programme.write_text(programme.read_text().replace("Digital tools in the clinic", "Digital tools at the bedside"))
+    build(Project(project, out))
+    for rel in ("summit/2025/index.html", "summit/2025/digital-health/index.html",
+                "networks/digital-health/index.html", "summit/2025/sessions/digital-forum.ics"):
+        text = (out / rel).read_text()
+        assert "Digital tools at the bedside" in text and "Digital tools in the clinic" not in text, rel
