@@ -147,6 +147,7 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
                 files={name: body for g in generated for name, body in g.files.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
+    site.warnings += [w for g in generated for w in g.warnings]
     for item in config.nav:
         if item.page and item.page not in site.by_rel:
             errors.append(ContentError("content/site.yaml", 0, f"the navigation names content/{item.page}, "

@@ -104,6 +104,7 @@ class Generated:
     pages: list[Page] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
 
     def add_page(self, source: Source, url: str, title: str, template: str, summary: str | None = None,
                  **context: object) -> Page:

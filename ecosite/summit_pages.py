@@ -127,7 +127,7 @@ def summit_pages(config: SiteConfig, pages: list[Page], data: dict[str, Record],
     networks = sorted((p for p in pages if p.section == "networks" and not p.is_index),
                       key=lambda p: (p.meta.order if p.meta.order is not None else 1_000_000, p.url))
     by_slug = {network_slug(p): p for p in networks}
-    resolver = _DescriptionLinks(config, pages, assets)
+    resolver = _DescriptionLinks(config, pages, assets, generated.warnings)
     archive = SummitArchive()
     editions = sorted((r for key, r in data.items() if isinstance(r, SummitEdition)), key=lambda e: -e.year)
     for edition in editions:
@@ -211,8 +211,8 @@ class _DescriptionLinks:
     """Session descriptions are Markdown: links to pages' .md files and static files are resolved
     like links in pages, relative to the summit folder, and reported at the description's line."""
 
-    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset]):
-        self.config, self.assets = config, assets
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError]):
+        self.config, self.assets, self.warnings = config, assets, warnings
         self.by_rel = {p.rel: p for p in pages}
 
     def render(self, edition: SummitEdition, session: Session, path: tuple, errors: list[ContentError]) -> str:
@@ -221,7 +221,7 @@ class _DescriptionLinks:
         parsed = markdown.parse(session.description)
         line = edition.line_of(path + ("description",)) + (1 if "\n" in session.description else 0)
         rel = posixpath.join(posixpath.dirname(edition.source.rel), "programme")
-        errors += markdown.resolve_links(parsed, rel, edition.shown, line, self.page, self.static, [])
+        errors += markdown.resolve_links(parsed, rel, edition.shown, line, self.page, self.static, self.warnings)
         return markdown.render(parsed)
 
     def page(self, target: str, anchor: str) -> str:

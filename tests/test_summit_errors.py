@@ -181,3 +181,19 @@ def test_every_problem_is_reported_at_once_and_output_is_untouched(project, caps
     assert len(errors) == 4  # end, duplicate id, overlap, unknown network
     assert "Traceback" not in "\n".join(errors)
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+def test_a_broken_link_in_a_description_is_an_error_and_an_insecure_one_a_warning(project, capsys):
+    programme = HEAD + session("first", "09:00", "10:00") + (
+        "            description: See [the plan](../about/plan.md) and [an old page](http://example.org/).\n")
+    code, errors = build_with(project, programme, capsys)
+    line = line_of(programme, "description:")
+    assert errors == [f"{FILE}:{line}: the link points to content/about/plan.md, which does not exist (or is a "
+                      "draft) - correct the path, relative to content/summit/"]
+    programme = programme.replace("../about/plan.md", "../networks/workforce.md")
+    code, _ = build_with(project, programme, capsys)
+    assert code == 0
+    code = main(["build", "--strict", "--root", str(project), "--out", str(project.parent / "out")])
+    assert code == 1
+    assert (f"{FILE}:{line}: the link `http://example.org/` is not secure (http) - use https:// if the site supports it"
+            in capsys.readouterr().err)
