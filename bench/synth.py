@@ -1,7 +1,7 @@
 """A deterministic synthetic site for the benchmark: the real site plus N generated pages.
 
 The real templates/, site.yaml, static files and pages are copied so the benchmark renders what the
-organisation publishes; N pages are added (news items, resources and policy papers) with front matter,
+organisation publishes; N pages are added (news items and yearly reports) with front matter,
 headings, lists, tables, code, footnotes and links to other pages' .md sources, some with #anchors.
 The same seed and N always give the same files.
 """
@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SECTIONS = (("news", 0.6), ("resources", 0.25), ("policy", 0.15))
+# Most of a large site is its news archive; the rest is reports filed by year, each year a section of
+# its own (the real templates list a page's whole section on every page of it, so sections stay small).
+SECTIONS = (("news", 0.8),) + tuple((f"reports-{year}", 0.2 / 11) for year in range(2015, 2026))
 NETWORKS = ("digital-health", "emergencies-crises", "health-systems", "hpv-hepb-action", "inequalities",
             "prevention", "quality-cancer-care", "survivorship", "workforce")
 WORDS = ("cancer care patients europe network policy screening survivors workforce quality access "

@@ -73,10 +73,13 @@ class TrackingEnvironment(jinja2.Environment):
             self._listed = super().list_templates()
         return self._listed
 
-    def getattr(self, obj, attribute):  # noqa: ANN001
+    def getattr(self, obj, attribute):  # noqa: ANN001 - every `a.b` in a template: kept lean
         if attribute in BODY_ATTRIBUTES and isinstance(obj, Page):
             note(("body", obj.rel))
-        return super().getattr(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            return jinja2.Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj, argument):  # noqa: ANN001
         if isinstance(argument, str) and argument in BODY_ATTRIBUTES and isinstance(obj, Page):

@@ -92,9 +92,15 @@ class Site:
         self.by_rel = {p.rel: p for p in self.pages}
 
     def section(self, name: str) -> list[Page]:
-        """A section's pages, index excluded: by `order`, then newest date, then title."""
-        members = [p for p in self.pages if p.section == name and not (p.is_index and p.rel.count("/") == 1)]
-        return sorted(members, key=_section_order)
+        """A section's pages, index excluded: by `order`, then newest date, then title.
+
+        Sorted once per site (templates ask on every page), returned as a fresh list each time."""
+        memo = self.__dict__.setdefault("_sections", {})
+        key = (name, len(self.pages))
+        if key not in memo:
+            members = [p for p in self.pages if p.section == name and not (p.is_index and p.rel.count("/") == 1)]
+            memo[key] = sorted(members, key=_section_order)
+        return list(memo[key])
 
 
 @dataclass
