@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from ecosite.builder import Project, build
 from ecosite.cli import make_parser
+from preview_support import get, start_preview, wait_until_quiet
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = (REPO / "EDITING.md").read_text(encoding="utf-8")
@@ -40,15 +40,23 @@ def test_every_command_the_guide_shows_exists():
         assert re.search(rf"^{target}:", (REPO / "Makefile").read_text(), flags=re.M), target
 
 
-def test_changing_co_chairs_as_the_guide_says_shows_on_the_network_page(real_project, tmp_path):
+def test_changing_co_chairs_as_the_guide_says_shows_in_the_preview(real_project):
+    """The guide's promise: edit the co-chairs, save, and the preview's network page shows them."""
     network = real_project / "content" / "networks" / "workforce.md"
     text = network.read_text()
     block = "  - name: Jane Doe\n    society: European Society of Example Oncology\n    as_of: 2025\n"
     assert "co_chairs:\n" in text and block in GUIDE  # the example the guide gives, followed to the letter
-    network.write_text(text.replace("co_chairs:\n", "co_chairs:\n" + block, 1))
-    build(Project(real_project, tmp_path / "out", search=False))
-    page = (tmp_path / "out" / "networks" / "workforce" / "index.html").read_text()
-    assert "Jane Doe" in page and "European Society of Example Oncology" in page
+    preview = start_preview(real_project)
+    try:
+        status, _, before = get(preview.server.port, "/networks/workforce/")
+        assert status == 200 and b"Jane Doe" not in before
+        number = preview.session.state.number
+        network.write_text(text.replace("co_chairs:\n", "co_chairs:\n" + block, 1))
+        assert wait_until_quiet(preview, number).ok
+        status, _, after = get(preview.server.port, "/networks/workforce/")
+    finally:
+        preview.stop()
+    assert status == 200 and b"Jane Doe" in after and b"European Society of Example Oncology" in after
 
 
 def _hook() -> dict:
