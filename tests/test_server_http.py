@@ -245,6 +245,21 @@ def test_a_slow_or_idle_client_does_not_block_another(port):
         idle.close()
 
 
+def test_too_many_open_connections_get_503_and_the_server_recovers(port):
+    from ecosite.server import MAX_CONNECTIONS
+
+    held = [socket.create_connection(("127.0.0.1", port)) for _ in range(MAX_CONNECTIONS)]
+    try:
+        assert get(port, "/about/")[0] == 503
+    finally:
+        for connection in held:
+            connection.close()
+    deadline = time.monotonic() + 5
+    while get(port, "/about/")[0] != 200:  # the held connections' threads end as they see them close
+        assert time.monotonic() < deadline, "the server did not recover"
+        time.sleep(0.05)
+
+
 def test_keep_alive_serves_several_requests_on_one_connection(port):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
         for _ in range(2):
