@@ -60,6 +60,7 @@ def test_sitemap_lists_every_page_by_its_absolute_address(published: Path):
     expected = {address(published, p) for p in html_files(published) if p.name != "404.html"}
     assert sorted(locs) == sorted(expected)
     assert f"{PREFIXED}networks/workforce/" in locs and f"{PREFIXED}404.html" not in locs
+    assert "Page not found" in (published / "404.html").read_text()  # where static hosts look for it
     lastmods = {url.findtext(f"{SITEMAP_NS}loc"): url.findtext(f"{SITEMAP_NS}lastmod") for url in root}
     assert lastmods[f"{PREFIXED}news/cancer-workforce-fund/"] == "2024-04-04T00:00:00+02:00"
     assert lastmods[f"{PREFIXED}about/mission/"] is None  # no date in content, so no date at all
