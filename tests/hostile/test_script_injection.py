@@ -195,3 +195,24 @@ def test_base_url_from_the_command_line_is_checked_too(tmp_path):
     outcome = build_with(tmp_path, {}, "minimal", "--base-url", "https://x.org/\"><script>alert(1)</script>")
     assert outcome.code == 1
     assert "base_url" in outcome.stderr and "is not a site address" in outcome.stderr
+
+
+CONTENT_ADDRESSES = [
+    ("content/networks/x.md", page("title: X\norder: 1\nsummary: S\ncampaigns:\n  - title: C\n    url: 'javascript:alert(1)'"),
+     "content/networks/x.md:7: campaigns[0].url: `javascript:alert(1)` is not a web address"),
+    ("content/networks/x.md", page("title: X\norder: 1\nsummary: S\nsources:\n  - 'data:text/html,<script>alert(1)</script>'"),
+     "content/networks/x.md:6: sources[0]: `data:text/html,<script>alert(1)</script>` is not a web address"),
+    ("content/news/x.md", page("title: X\ndate: 2024-01-01\nsource: 'https://europeancancer.org@evil.example/'"),
+     "content/news/x.md:4: source: `https://europeancancer.org@evil.example/` is not a web address"),
+    ("content/news/x.md", page("title: X\ndate: 2024-01-01\nsource: '//evil.example/'"),
+     "content/news/x.md:4: source: `//evil.example/` is not a web address"),
+    ("content/summit/2031.yaml", "year: 2031\nstart_date: 2031-11-19\nregistration_url: 'javascript:alert(1)'\n",
+     "content/summit/2031.yaml:3: registration_url: `javascript:alert(1)` is not a web address"),
+]
+
+
+@pytest.mark.parametrize(("path", "source", "error"), CONTENT_ADDRESSES)
+def test_addresses_in_front_matter_and_data_must_be_web_addresses(tmp_path, path, source, error):
+    outcome = build_with(tmp_path, {path: source}, "real")
+    assert outcome.code == 1
+    assert any(line.startswith(error) for line in outcome.errors), outcome.stderr
