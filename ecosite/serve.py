@@ -109,7 +109,8 @@ def remove_own_staging(out: Path) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/output)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default: {DEFAULT_PORT})")
+    parser.add_argument("--port", type=port_number, default=DEFAULT_PORT,
+                        help=f"port to listen on, 0 for any free one (default: {DEFAULT_PORT})")
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
     parser.add_argument("--poll", action="store_true",
@@ -120,19 +121,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(base_url=None, strict=False)
 
 
-def is_loopback(host: str) -> bool:
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
+def reaches_other_machines(host: str) -> bool:
+    """The address (once resolved) is not this machine's loopback; an unknown name fails later, at bind."""
     try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host or None, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except OSError:
         return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 
 def run(args: argparse.Namespace) -> int:
     from .cli import project_from  # the same checks as `ecosite build`: --root, --out
 
     project = project_from(args)
-    if not is_loopback(args.host):
+    if reaches_other_machines(args.host):
         print(f"warning: listening on {args.host}: other machines on the network can see this preview, "
               "drafts included; use --host 127.0.0.1 to keep it on this machine", file=sys.stderr)
     try:

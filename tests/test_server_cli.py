@@ -126,3 +126,18 @@ def test_an_output_folder_that_would_overwrite_content_is_refused_before_serving
     code = main(["serve", "--root", str(project), "--out", str(project / "content"), "--port", "0"])
     assert code == 2
     assert "would overwrite content/" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
+def test_a_port_that_is_not_a_port_number_is_bad_usage(project, port, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--root", str(project), "--port", port])
+    assert stopped.value.code == 2
+    assert "is not a port number (0 to 65535)" in capsys.readouterr().err
+
+
+def test_an_unknown_host_name_is_a_clear_message_and_exit_1(project, capsys):
+    code = main(["serve", "--root", str(project), "--host", "no-such-host.invalid", "--port", "0"])
+    assert code == 1
+    assert capsys.readouterr().err == ("ecosite: cannot listen on no-such-host.invalid: no such address on this "
+                                       "machine; try --host 127.0.0.1\n")
