@@ -90,10 +90,22 @@ def test_new_folders_deletions_and_renames_change_the_served_site(preview, proje
     assert page_text(preview, "/projects/launch/")[0] == 200
 
     before = preview.session.state.number
-    shutil.rmtree(folder)
+    renamed = folder.rename(folder.with_name("programmes"))
     wait_until_quiet(preview, before)
     assert preview.session.state.number > before
     assert page_text(preview, "/projects/launch/")[0] == 404
+    assert page_text(preview, "/programmes/launch/")[0] == 200
+
+    before = preview.session.state.number
+    (renamed / "launch.md").write_text(NEW_PAGE.replace("Freshly written text.", "Edited inside a renamed folder."))
+    wait_until_quiet(preview, before)
+    assert "Edited inside a renamed folder." in page_text(preview, "/programmes/launch/")[1]
+
+    before = preview.session.state.number
+    shutil.rmtree(renamed)
+    wait_until_quiet(preview, before)
+    assert preview.session.state.number > before
+    assert page_text(preview, "/programmes/launch/")[0] == 404
 
 
 @pytest.fixture
