@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .builder import BuildResult, Project
+from .builder import BuildResult, Project, StageCallback
 from .errors import BuildError, ContentError
 from .output import OutputRefused
+from .progress import BuildProgress
 from .session import Session
 
 
@@ -35,10 +36,10 @@ class Rebuilder:
         self.engine = Session(project)
         self.unbuilt: frozenset[Path] = frozenset()  # changes that no successful build has seen yet
 
-    def rebuild(self, changed: frozenset[Path] = frozenset()) -> BuildResult:
+    def rebuild(self, changed: frozenset[Path], on_stage: StageCallback) -> BuildResult:
         pending = self.unbuilt | changed
         try:
-            result = self.engine.rebuild(changed_paths=pending or None)
+            result = self.engine.rebuild(changed_paths=pending or None, on_stage=on_stage)
         except BaseException:
             self.unbuilt = pending
             raise
@@ -93,7 +94,8 @@ class PreviewSession:
             started = time.perf_counter()
             previous = self._state
             try:
-                result = self.rebuilder.rebuild(frozenset(changed))
+                with BuildProgress(self.out) as progress:  # a status line on a terminal when a build is slow
+                    result = self.rebuilder.rebuild(frozenset(changed), progress.stage)
             except BuildError as failure:
                 errors = tuple(failure.errors)
             except OutputRefused as refused:
