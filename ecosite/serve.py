@@ -154,6 +154,10 @@ def run(args: argparse.Namespace) -> int:
         preview.rebuild_on_changes()
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
+    except OSError as error:  # the builds catch their own errors; this is the watcher (e.g. inotify limits)
+        print(f"ecosite: cannot watch {project.root} for changes: {error.strerror or error}; "
+              "try --poll", file=sys.stderr)
+        return 1
     finally:
         preview.stop()
     return 0

@@ -87,8 +87,8 @@ def read_contained(out: Path, rel: str) -> bytes | None:
         return file.read()
 
 
-def host_allowed(host: str, bound_host: str) -> bool:
-    """A Host header naming this machine: a loopback name or address, or the address we are bound to."""
+def host_allowed(host: str, bound: frozenset[str]) -> bool:
+    """A Host header naming this machine: a loopback name or address, or the name or address we listen on."""
     name = host.strip().lower()
     if name.startswith("["):
         name, bracket, port = name[1:].partition("]")
@@ -101,15 +101,15 @@ def host_allowed(host: str, bound_host: str) -> bool:
     name = name.rstrip(".")
     if not name:
         return False
-    if name == "localhost" or name.endswith(".localhost"):
+    if name == "localhost" or name.endswith(".localhost") or name in bound:
         return True
-    bound = bound_host.strip("[]").lower()
+    everywhere = bool(bound & WILDCARD_HOSTS)
     try:
         address = ipaddress.ip_address(name)
     except ValueError:
-        return name == bound or (bound in WILDCARD_HOSTS and name == socket.gethostname().lower())
+        return everywhere and name == socket.gethostname().lower()
     # An address literal cannot be rebound by DNS; when bound to every interface, any of ours is fine.
-    return address.is_loopback or str(address) == bound or bound in WILDCARD_HOSTS
+    return address.is_loopback or everywhere
 
 
 class _BoundedHeaders:
@@ -209,7 +209,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         hosts = self.headers.get_all("Host") or []
         if len(hosts) != 1:
             return self.send_error(HTTPStatus.BAD_REQUEST, "Exactly one Host header is required")
-        if not host_allowed(hosts[0], self.server.bound_host):
+        if not host_allowed(hosts[0], self.server.bound_names):
             return self.send_error(HTTPStatus.FORBIDDEN, "This preview only answers requests for localhost")
         try:
             path = site_path(self.path)
@@ -298,11 +298,13 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple, family: int, session: PreviewSession):
+    def __init__(self, address: tuple, family: int, session: PreviewSession, host_name: str | None = None):
         self.address_family = family
         self.session = session
         self.out = session.project.out
         self.bound_host = address[0]
+        names = {address[0].lower()} | ({host_name.strip("[]").lower().rstrip(".")} if host_name is not None else set())
+        self.bound_names = frozenset(names)  # what a Host header may name besides loopback
         self.stopping = False
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._open: set[socket.socket] = set()
@@ -361,7 +363,7 @@ def bind(host: str, port: int, session: PreviewSession) -> PreviewServer:
     """Listen on host:port (port 0 picks a free one); raises OSError when that is impossible."""
     family, _, _, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
                                                   flags=socket.AI_PASSIVE)[0]
-    return PreviewServer(address, family, session)
+    return PreviewServer(address, family, session, host)
 
 
 def add_arguments(parser) -> None:

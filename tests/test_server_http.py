@@ -16,6 +16,8 @@ import pytest
 from conftest import REPO, copy_project
 from preview_support import get, parse_response, raw_request, start_preview
 
+from ecosite.server import host_allowed
+
 SECRET = "SECRET-7f3a-never-served"
 
 
@@ -188,6 +190,18 @@ def test_foreign_host_headers_are_refused(port, host):
 def test_loopback_host_headers_are_answered(port, host):
     status, _, _ = get(port, "/about/", host=f"{host}:{port}")
     assert status == 200
+
+
+@pytest.mark.parametrize("host, bound, allowed", [
+    ("preview.example:8000", {"192.0.2.1", "preview.example"}, True),  # --host preview.example
+    ("192.0.2.1:8000", {"192.0.2.1", "preview.example"}, True),
+    ("evil.example:8000", {"192.0.2.1", "preview.example"}, False),
+    ("192.0.2.99", {"192.0.2.1", "preview.example"}, False),
+    ("192.0.2.99", {"0.0.0.0"}, True),  # every interface: an address literal cannot be rebound
+    ("evil.example", {"0.0.0.0"}, False),
+])
+def test_the_name_or_address_given_to_host_is_answered_too(host, bound, allowed):
+    assert host_allowed(host, frozenset(bound)) is allowed
 
 
 def test_a_request_without_host_or_with_two_is_refused(port):
