@@ -66,6 +66,12 @@ def test_sitemap_lists_every_page_by_its_absolute_address(published: Path):
     assert lastmods[f"{PREFIXED}about/mission/"] is None  # no date in content, so no date at all
 
 
+def test_every_page_announces_the_news_feed(published: Path):
+    for page in (published / "index.html", published / "networks/workforce/index.html"):
+        link = re.search(r"<link [^>]*application/atom\+xml[^>]*>", page.read_text())
+        assert link and "href=/eco/news/feed.xml" in link.group(0).replace('"', ""), page
+
+
 def test_robots_txt_names_the_sitemap(published: Path):
     robots = (published / "robots.txt").read_text()
     assert robots.splitlines()[0] == "User-agent: *"

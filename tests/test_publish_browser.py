@@ -112,7 +112,9 @@ def test_a_site_built_for_a_path_works_under_that_path(page, prefixed_url: str, 
     assert "Workforce" in page.locator("h1").inner_text()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     page.wait_for_url(f"{prefixed_url}{PREFIX}")
-    page.goto(f"{prefixed_url}{PREFIX}search/?q=workforce")
+    page.locator("header").get_by_role("link", name="Search").click()
+    page.wait_for_url(f"{prefixed_url}{PREFIX}search/")
+    search_for(page, "workforce")
     result = page.locator(".pagefind-ui__result-link[href*='/networks/workforce/']").first
     result.wait_for(timeout=15_000)
     assert result.get_attribute("href") == f"{PREFIX}networks/workforce/"
