@@ -82,7 +82,9 @@ def test_pages_get_the_live_reload_script_but_output_stays_clean(preview, port):
     _, _, body = get(port, "/about/mission/")
     build = preview.session.state.number
     assert f'<script src="/__ecosite/live.js" data-build="{build}"'.encode() in body
-    assert body.rstrip().endswith(b"</script></body>\n</html>") or body.rindex(b"</script>") < body.rindex(b"</body>")
+    before_body_end = body[:body.rindex(b"</body>")]
+    assert before_body_end.rsplit(b"<script", 1)[1].startswith(b' src="/__ecosite/live.js"')
+    assert before_body_end.endswith(b"</script>")
     assert b"__ecosite" not in (preview.project.out / "about" / "mission" / "index.html").read_bytes()
     status, headers, script = get(port, "/__ecosite/live.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
