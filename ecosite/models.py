@@ -19,6 +19,7 @@ from .errors import ContentError
 from .yamlsafe import YamlData
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ALIASES = 50  # old addresses one page may keep; a 2 MB list of them wrote 140,000 redirect files
 
 
 class Record(BaseModel):
@@ -102,7 +103,7 @@ class PageMeta(Record):
     template: TemplateName | None = None
     draft: StrictBool = False
     date: SiteDateTime | None = None
-    aliases: list[UrlPath] = []
+    aliases: Annotated[list[UrlPath], Field(max_length=MAX_ALIASES)] = []  # each one writes a redirect file
     order: int | None = None
 
 
@@ -231,6 +232,9 @@ def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> Co
         return ContentError(rel, line, f"{where} is empty", "fill it in or remove the key")
     if kind == "literal_error":
         return ContentError(rel, line, f"{where}: {message}", "use one of the values listed")
+    if kind == "too_long":
+        return ContentError(rel, line, f"{where} has {err.get('ctx', {}).get('actual_length', 'too many')} items, "
+                            f"over the limit of {err.get('ctx', {}).get('max_length')}", "keep only the ones still linked to")
     if kind == "string_type":  # a list, a mapping or null (`~`, empty) where text belongs
         return ContentError(rel, line, f"{where} must be text",
                             "write the text after the colon; quote it if it starts with [ { ~ or is empty")
