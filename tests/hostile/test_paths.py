@@ -127,3 +127,12 @@ def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(tmp_path):
     bad = build_with(tmp_path, {"content/b.md": page('title: B\nslug: "../../etc"')})
     assert bad.code == 1
     assert bad.files == good.files
+
+
+def test_a_flood_of_aliases_is_refused_before_writing_thousands_of_redirects(tmp_path):
+    aliases = "".join(f"  - /old/a{i}/\n" for i in range(5000))
+    outcome = build_with(tmp_path, {"content/a.md": page("title: A\naliases:\n" + aliases)})
+    assert outcome.code == 1
+    assert outcome.errors == ["content/a.md:3: aliases has 5000 items, over the limit of 50 - "
+                              "keep only the ones still linked to"]
+    assert outcome.files == {}
