@@ -5,7 +5,11 @@ While a page renders, every input it touches is noted as a key:
 - ("template", name): a template it extended, included or imported (found or not);
 - ("meta", rel) / ("at", url): another page's front matter and URL (links, page_of, navigation, breadcrumbs);
 - ("body", rel): another page's rendered body or headings (a template read `.content`, `.toc` or `.parsed`);
-- ("section", name) / ("pages",): the members of a section, or of the whole site, and their front matter;
+- ("section", name): the members of a section, in order, and their front matter; ("section-count", name):
+  only how many there are (`{% if section("news") %}`);
+- ("pages-urls",): which pages the site has and their addresses (a template looped over `pages`; any
+  other attribute it then read of a page is noted as that page's ("meta", rel));
+- ("pages",): every page's front matter (what a generator in link() may have read);
 - ("data", key) / ("data", "*"): one data file, or all of them;
 - ("asset", name): a static file's fingerprinted address.
 
@@ -26,6 +30,7 @@ from .site import Page, Site
 
 Key = tuple[str, ...]
 BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
+ADDRESS_ATTRIBUTES = frozenset({"url", "rel", "output_path", "section", "is_index", "source"})
 
 _recording: set[Key] | None = None
 
@@ -74,37 +79,75 @@ class TrackingEnvironment(jinja2.Environment):
         return self._listed
 
     def getattr(self, obj, attribute):  # noqa: ANN001 - every `a.b` in a template: kept lean
-        if attribute in BODY_ATTRIBUTES and isinstance(obj, Page):
-            note(("body", obj.rel))
+        if _recording is not None and isinstance(obj, Page) and attribute not in ADDRESS_ATTRIBUTES:
+            note_attribute(obj, attribute)
         try:
             return getattr(obj, attribute)
         except AttributeError:
             return jinja2.Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj, argument):  # noqa: ANN001
-        if isinstance(argument, str) and argument in BODY_ATTRIBUTES and isinstance(obj, Page):
-            note(("body", obj.rel))
+        if _recording is not None and isinstance(obj, Page) and argument not in ADDRESS_ATTRIBUTES:
+            note_attribute(obj, str(argument))
         return super().getitem(obj, argument)
 
 
+def note_attribute(page: Page, attribute: str) -> None:
+    """A template read something of a page other than its address."""
+    if attribute in BODY_ATTRIBUTES:
+        note(("body", page.rel))
+    elif attribute == "context":  # a page generated from data: its context is made of the data files
+        note(("data", "*"))
+    else:
+        note(("meta", page.rel))
+
+
 class TrackedPages(list):
-    """The site's page list as templates see it: using it at all depends on every page's front matter."""
+    """The site's page list as templates see it: using it depends on which pages exist, at which address."""
 
     def __iter__(self) -> Iterator[Page]:
-        note(("pages",))
+        note(("pages-urls",))
         return super().__iter__()
 
     def __len__(self) -> int:
-        note(("pages",))
+        note(("pages-urls",))
         return super().__len__()
 
     def __getitem__(self, index):  # noqa: ANN001
-        note(("pages",))
+        note(("pages-urls",))
         return super().__getitem__(index)
 
     def __contains__(self, item: object) -> bool:
-        note(("pages",))
+        note(("pages-urls",))
         return super().__contains__(item)
+
+
+class TrackedSection(list):
+    """A section's pages: asking only whether there are any depends on their number, not on them."""
+
+    def __init__(self, name: str, members: list[Page]):
+        super().__init__(members)
+        self.name = name
+
+    def __bool__(self) -> bool:
+        note(("section-count", self.name))
+        return list.__len__(self) > 0
+
+    def __len__(self) -> int:
+        note(("section-count", self.name))
+        return list.__len__(self)
+
+    def __iter__(self) -> Iterator[Page]:
+        note(("section", self.name))
+        return list.__iter__(self)
+
+    def __getitem__(self, index):  # noqa: ANN001
+        note(("section", self.name))
+        return list.__getitem__(self, index)
+
+    def __contains__(self, item: object) -> bool:
+        note(("section", self.name))
+        return list.__contains__(self, item)
 
 
 class TrackedData(Mapping):
@@ -159,8 +202,7 @@ class TrackingHelpers(Helpers):
         return super().asset(name)
 
     def section(self, name: str) -> list[Page]:
-        note(("section", name))
-        return super().section(name)
+        return TrackedSection(name, super().section(name))
 
     def page(self, rel: str) -> Page:
         note(("meta", rel))
@@ -225,8 +267,12 @@ class Signatures:
             return self.meta[rel] if rel else "missing"
         if kind == "section":
             return digest(*(self.meta[page.rel] for page in site.section(key[1])))
+        if kind == "section-count":
+            return str(len(site.section(key[1])))
         if kind == "pages":
             return digest(*(self.meta[page.rel] for page in site.pages))
+        if kind == "pages-urls":
+            return digest(*(f"{page.rel} {page.url}" for page in site.pages))
         if kind == "data":
             if key[1] == "*":
                 return digest(*(f"{name}={self.data.get(name, '')}" for name in site.data))

@@ -29,6 +29,8 @@ TEMPLATES = {
 <nav>{% for link in navigation %}<a href="{{ link.url }}">{{ link.title }}</a>{% endfor %}</nav>
 <ol>{% for title, href in breadcrumbs %}<li><a href="{{ href }}">{{ title }}</a></li>{% endfor %}</ol>
 <main>{% block main %}<h1>{{ page.title }}</h1>{{ content }}{% endblock %}</main>
+{% for p in pages if p.rel == "guides/beta.md" %}<p>{{ p.title }}</p>{% endfor %}
+{% if section("news") %}<a href="/news/">News</a>{% endif %}
 {% include "footer.html" %}</body></html>
 """,
     "footer.html": "<footer>{{ site.title }}</footer>\n",
@@ -179,6 +181,8 @@ def incremental_build(root: Path, session: Session | None) -> list[str] | None:
 @example(steps=[(("template", "footer.html", "Care"), True)])  # an included template
 @example(steps=[(("data", "about/values.yaml", "Rights"), False)])  # a data file
 @example(steps=[(("title", "about.md", "Care"), True)])  # navigation and page_of() read another title
+@example(steps=[(("title", "guides/beta.md", "Data"), False)])  # every page reads it through `pages`
+@example(steps=[(("delete", "news/one.md", ""), True), (("delete", "news/two.md", ""), False)])  # news empties
 @example(steps=[(("css", "static/css/site.css", "Care"), False)])  # every page's stylesheet address
 @example(steps=[(("rename", "news/one.md", "news/three.md"), True),  # breaks a link: both builds fail
                 (("rename", "news/three.md", "news/one.md"), False)])  # and the site is whole again
