@@ -194,8 +194,9 @@ class Checker:
             self.report(rel, True, f"the link {url} leads to a folder without its final /",
                         "end the address with / so no host has to redirect it", *needles)
         if not (self.out / page_rel).is_file():
-            self.report(rel, False, f"the link {url} leads to no page or file in the output",
-                        "correct the link, or add the page it should lead to", *needles)
+            hint = ("the search index is missing: build without --no-search" if page_rel.startswith(SKIPPED_FOLDERS)
+                    else "correct the link, or add the page it should lead to")
+            self.report(rel, False, f"the link {url} leads to no page or file in the output", hint, *needles)
         elif fragment and page_rel.endswith(".html") and fragment != "top" and fragment not in self.page(page_rel).ids:
             self.report(rel, False, f"the link {url} names #{fragment}, which is not on {page_rel}",
                         "link to an id (heading) that exists on that page", *needles)

@@ -110,3 +110,11 @@ def test_checking_a_folder_that_was_never_built_is_a_usage_error(tmp_path: Path)
     result = check("--out", str(tmp_path / "missing"))
     assert result.returncode == 2
     assert "does not exist; build the site first with `ecosite build`" in result.stderr
+
+
+def test_a_search_page_built_without_its_index_is_reported_with_the_fix(tmp_path: Path):
+    build(Project(REPO, tmp_path / "out", search=False))
+    result = check("--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert ("content/search.md:1: the link /pagefind/pagefind-ui.js leads to no page or file in the output "
+            "(in search/index.html) - the search index is missing: build without --no-search") in result.stderr
