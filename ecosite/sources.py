@@ -1,12 +1,15 @@
 """Discovery: the content folder -> the list of source files, in a stable order.
 
 Refuses what an editor cannot have meant: symlinks leading out of the project, folders behind
-symlinks, and stray files that are neither pages, data nor static files.
+symlinks, and stray files that are neither pages, data nor static files. Files in content/static
+are content too: one a browser would run as a page (HTML, XML, an SVG with script) is refused
+there, since an editor's account must not be able to put script on the organisation's domain.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from .errors import ContentError
 PAGE_SUFFIXES = {".md"}
 DATA_SUFFIXES = {".yaml", ".yml"}
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep", "desktop.ini"}
+RUNNABLE_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".swf"}
+_SVG_SCRIPT = re.compile(rb"<script|<foreignobject|<iframe|<embed|\son[a-z]+\s*=|javascript:|<!entity", re.I)
 
 
 @dataclass(frozen=True)
@@ -114,5 +119,21 @@ def discover(root: Path, content_dir: Path, static_dirs: list[Path]) -> tuple[li
                                        "move the real folder here instead of linking to it"))
             continue
         for path, rel in walk(static_dir, root, errors):
+            problem = _runnable(path) if static_dir.is_relative_to(content_dir) else None
+            if problem:
+                errors.append(ContentError(_shown(path, root), 0, problem,
+                                           "content/static holds images, documents, fonts and styles; write pages in "
+                                           "Markdown, or ask a developer"))
+                continue
             sources.append(Source(path, rel, "static", _shown(path, root)))
     return sources, errors
+
+
+def _runnable(path: Path) -> str | None:
+    """Why a browser opening this static file would run it as a page, or None."""
+    suffix = path.suffix.lower()
+    if suffix in RUNNABLE_SUFFIXES:
+        return f"a browser would open this {suffix} file as a web page, with any script in it"
+    if suffix in (".svg", ".svgz") and _SVG_SCRIPT.search(path.read_bytes()):
+        return "this SVG image contains script (a <script> element, an on... attribute or a javascript: link)"
+    return None

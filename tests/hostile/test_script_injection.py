@@ -216,3 +216,37 @@ def test_addresses_in_front_matter_and_data_must_be_web_addresses(tmp_path, path
     outcome = build_with(tmp_path, {path: source}, "real")
     assert outcome.code == 1
     assert any(line.startswith(error) for line in outcome.errors), outcome.stderr
+
+
+RUNNABLE_STATIC = [
+    ("content/static/evil.html", f"<script>{PAYLOAD}</script>", "a browser would open this .html file as a web page"),
+    ("content/static/docs/login.HTM", "<form action=https://evil.example>", "a browser would open this .htm file"),
+    ("content/static/feed.xml", '<?xml-stylesheet type="text/xsl" href="x.xsl"?><x/>', "this .xml file"),
+    ("content/static/x.xsl", "<xsl:stylesheet/>", "this .xsl file"),
+    ("content/static/logo.svg", f'<svg xmlns="http://www.w3.org/2000/svg" onload="{PAYLOAD}"/>',
+     "this SVG image contains script"),
+    ("content/static/img/chart.svg", f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PAYLOAD}</script></svg>',
+     "this SVG image contains script"),
+    ("content/static/a.svg", '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>',
+     "this SVG image contains script"),
+    ("content/static/b.svg", '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe/></foreignObject></svg>',
+     "this SVG image contains script"),
+]
+
+
+@pytest.mark.parametrize(("path", "data", "error"), RUNNABLE_STATIC)
+def test_static_files_a_browser_would_run_as_a_page_are_refused(tmp_path, path, data, error):
+    """An editor's account must not be able to put a page with script on the organisation's domain."""
+    outcome = build_with(tmp_path, {path: data})
+    assert outcome.code == 1
+    assert outcome.errors[0].startswith(f"{path}:") and error in outcome.errors[0], outcome.stderr
+    assert outcome.files == {}
+
+
+def test_plain_images_styles_and_the_sites_own_files_are_published(tmp_path):
+    files = {"content/static/ok.svg": '<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>',
+             "content/static/report.pdf": b"%PDF-1.4\n", "content/static/style.css": "p{color:red}"}
+    outcome = build_with(tmp_path, files)
+    assert outcome.code == 0, outcome.stderr
+    assert {"static/report.pdf"} <= set(outcome.files)
+    assert any(rel.startswith("static/ok.") and rel.endswith(".svg") for rel in outcome.files)
