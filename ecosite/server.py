@@ -306,6 +306,8 @@ class PreviewServer(ThreadingHTTPServer):
         names = {address[0].lower()} | ({host_name.strip("[]").lower().rstrip(".")} if host_name is not None else set())
         self.bound_names = frozenset(names)  # what a Host header may name besides loopback
         self.stopping = False
+        self._serving = False
+        self._serving_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -345,10 +347,20 @@ class PreviewServer(ThreadingHTTPServer):
         if not isinstance(error, (ConnectionError, TimeoutError)):
             print(f"preview server: {type(error).__name__}: {error}", file=sys.stderr)
 
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        with self._serving_lock:
+            if self.stopping:
+                return
+            self._serving = True
+        super().serve_forever(poll_interval)
+
     def stop(self) -> None:
         """Stop accepting, end event streams and idle connections, release the port."""
-        self.stopping = True
-        self.shutdown()
+        with self._serving_lock:
+            self.stopping = True
+            serving = self._serving
+        if serving:
+            self.shutdown()  # waits for serve_forever to return, so only when it ever ran
         with self._open_lock:
             connections = list(self._open)
         for connection in connections:

@@ -234,3 +234,17 @@ def test_a_project_that_does_not_build_yet_is_served_as_an_overlay_until_it_does
         assert status == 200 and "Patient Centricity" in html and "ecosite-overlay" not in html
     finally:
         running.stop()
+
+
+def test_a_preview_stopped_before_it_started_stops_at_once(tmp_path):
+    """As when the watcher cannot start: stopping must not wait for a server loop that never ran."""
+    import io
+    import time
+
+    from ecosite.builder import Project
+    from ecosite.serve import Preview
+
+    preview = Preview(Project(copy_project(REPO, tmp_path / "project")), port=0, out=io.StringIO(), err=io.StringIO())
+    started = time.monotonic()
+    preview.stop()
+    assert time.monotonic() - started < 5
