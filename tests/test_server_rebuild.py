@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
 import socket
+import time
 from pathlib import Path
 
 import pytest
 from conftest import REPO, copy_project
 from preview_support import get, start_preview, wait_for_build, wait_until_quiet, write_atomically
+
+from ecosite.builder import Project
+from ecosite.serve import Preview
 
 NEW_PAGE = "---\ntitle: Preview Test Page\nsummary: A page made by a test.\n---\n\nFreshly written text.\n"
 
@@ -238,12 +243,6 @@ def test_a_project_that_does_not_build_yet_is_served_as_an_overlay_until_it_does
 
 def test_a_preview_stopped_before_it_started_stops_at_once(tmp_path):
     """As when the watcher cannot start: stopping must not wait for a server loop that never ran."""
-    import io
-    import time
-
-    from ecosite.builder import Project
-    from ecosite.serve import Preview
-
     preview = Preview(Project(copy_project(REPO, tmp_path / "project")), port=0, out=io.StringIO(), err=io.StringIO())
     started = time.monotonic()
     preview.stop()
