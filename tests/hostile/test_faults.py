@@ -199,3 +199,25 @@ def test_time_zone_locale_and_hash_seed_do_not_change_a_byte(tmp_path):
         trees.append(read_tree(out))
     assert trees[0].keys() == trees[1].keys()
     assert [rel for rel in trees[0] if trees[0][rel] != trees[1][rel]] == []
+
+
+def test_a_removed_session_and_edition_leave_no_calendar_trace(tmp_path):
+    """Sessions become pages, per-session .ics files and programme calendars: all must forget them."""
+    project = make_project(tmp_path, {}, "summit")
+    out = tmp_path / "output"
+    before = run_build(project, out)
+    assert before.code == 0, before.stderr
+    assert "summit/2025/sessions/coffee.ics" in before.files and "summit/2024/programme.ics" in before.files
+    assert "summit-2025-coffee" in before.html("summit/2025/programme.ics")
+    programme = project / "content" / "summit" / "2025.yaml"
+    text = programme.read_text()
+    start = text.index("      - id: coffee")
+    end = text.index("      - id: prevention-spotlight")
+    programme.write_text(text[:start] + text[end:])
+    (project / "content" / "summit" / "2024.yaml").unlink()
+    after = run_build(project, out)
+    assert after.code == 0, after.stderr
+    assert [rel for rel in after.files if rel.startswith("summit/2024/") or "coffee" in rel] == []
+    traces = {rel: text for rel, text in _every_text(after.files).items()
+              if "summit-2025-coffee" in text or "#session-coffee" in text or "/summit/2024/" in text}
+    assert sorted(traces) == []
