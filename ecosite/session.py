@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import jinja2
+
 from . import builder, cache, render
 from .compiled import Draft, compile_pages, fill_links
 from .dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvironment, TrackingHelpers, digest,
                            meta_signature, template_signatures)
 from .errors import BuildError, ContentError, fail_if
-from .markdown import ParsedMarkdown
+from .markdown import Heading, ParsedMarkdown
 from .output import write_site
 from .output_patch import OutputFiles, Stamp, patch_output, stamp
 from .parallel import map_chunks
@@ -52,15 +54,16 @@ class BuildState:
     started_ns: int = 0
     stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # source path -> stat
     digests: dict[str, str] = field(default_factory=dict)  # source path -> content digest
-    pages: dict[str, Page] = field(default_factory=dict)  # rel -> linked page, without its tokens
+    pages: dict[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
     skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
     meta: dict[str, str] = field(default_factory=dict)  # rel -> meta signature
     targets: dict[str, tuple] = field(default_factory=dict)  # rel -> what its links point at
     target_sigs: dict[tuple, str] = field(default_factory=dict)
     warnings: dict[str, list[ContentError]] = field(default_factory=dict)
     data: dict[str, object] = field(default_factory=dict)  # data key -> validated record
-    deps: dict[str, frozenset[Key]] = field(default_factory=dict)  # output -> keys it read
-    key_sigs: dict[Key, str] = field(default_factory=dict)
+    keys: list[Key] = field(default_factory=list)  # every dependency key, numbered
+    key_sigs: list[str] = field(default_factory=list)  # each key's signature when last used
+    deps: dict[str, frozenset[int]] = field(default_factory=dict)  # output -> numbers of the keys it read
     outputs: dict[str, Stamp] = field(default_factory=dict)  # every file written -> its stamp
     copies: dict[str, str] = field(default_factory=dict)  # asset output -> source digest
     site_files: dict[str, str] = field(default_factory=dict)  # generated file -> digest
@@ -73,6 +76,32 @@ def _content_digest(path: Path) -> str:
 
 def _is_generated(page: Page) -> bool:
     return page.source.kind != "page"
+
+
+def _record(page: Page) -> tuple:
+    """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
+    headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
+    return (page.meta, page.url, page.body_line, headings, page.content)
+
+
+def _page_from_record(source: Source, record: tuple) -> Page:
+    meta, url, body_line, headings, content = record
+    parsed = ParsedMarkdown([], [Heading(*h) for h in headings], {})
+    return Page(source, meta, url, parsed, body_line, content)
+
+
+def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: BuildState):
+    """Every output's keys as numbers into one table (small to store, quick to compare)."""
+    table: dict[Key, int] = {}
+    interned: dict[frozenset, frozenset] = {}
+    deps = {}
+    for name in names:
+        if name in fresh:
+            numbers = frozenset(table.setdefault(key, len(table)) for key in fresh[name])
+        else:
+            numbers = frozenset(table.setdefault(old.keys[n], len(table)) for n in old.deps.get(name, ()))
+        deps[name] = interned.setdefault(numbers, numbers)
+    return list(table), deps
 
 
 class Session:
@@ -156,7 +185,8 @@ class Session:
             outputs[name] = stamp(project.out / name)
 
         state = BuildState(signature, started_ns, stamps, digests)
-        state.pages = {page.rel: page for page in site.pages if not _is_generated(page)}
+        state.pages = {page.rel: old.pages[page.rel] if page.rel in contents else _record(page)
+                       for page in site.pages if not _is_generated(page)}
         state.skipped = {s.rel for s in sources if s.kind == "page"} - set(state.pages)
         state.meta = {rel: meta[rel] for rel in state.pages}
         state.targets = {rel: drafts[rel].targets if rel in drafts else old.targets.get(rel, ()) for rel in state.pages}
@@ -164,8 +194,11 @@ class Session:
         state.warnings = {rel: fresh_warnings.get(rel, []) if rel in drafts else old.warnings.get(rel, [])
                           for rel in state.pages}
         state.data = dict(site.data)
-        state.deps = {name: deps.get(name, old.deps.get(name, frozenset())) for name in names}
-        state.key_sigs = {key: signatures(key) for keys in set(state.deps.values()) for key in keys}
+        if dirty or set(names) != set(old.deps):
+            state.keys, state.deps = _number_keys(names, deps, old)
+            state.key_sigs = [signatures(key) for key in state.keys]
+        else:
+            state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
         state.outputs, state.copies, state.site_files, state.published = outputs, copy_digests, site_files, published
         self.state = state
         if self.persistent and (dirty or republish or stamps != old.stamps):
@@ -217,8 +250,9 @@ class Session:
         keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)}
         pages, drafts, errors = self._compile(config, [s for s in page_sources if s.rel not in keep])
         by_rel = {page.rel: page for page in pages}
+        source_of = {s.rel: s for s in page_sources}
         for rel in keep & set(old.pages):
-            by_rel[rel] = old.pages[rel]
+            by_rel[rel] = _page_from_record(source_of[rel], old.pages[rel])
         current = self._target_signatures_from(by_rel, assets)
         stale = [s for s in page_sources if s.rel in keep and s.rel in old.pages
                  and any(current(t) != old.target_sigs.get(t) for t in old.targets.get(s.rel, ()))]
@@ -281,7 +315,7 @@ class Session:
     @staticmethod
     def _dirty_pages(site: Site, old: BuildState, signatures: Signatures, compiled: set[str],
                      damaged: set[str]) -> list[Page]:
-        changed = {key for key, was in old.key_sigs.items() if signatures(key) != was}
+        changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
         dirty = []
         for page in site.pages:
             name = page.output_path
@@ -295,6 +329,13 @@ class Session:
         """Render some pages with dependency recording; template errors collected as render_site does."""
         templates_dir = self.project.templates_dir
         env = render.make_environment(templates_dir, TrackingEnvironment)
+        if self.persistent:  # compiled templates survive the process, checked against their source
+            folder = self.project.root / cache.CACHE_DIR / "templates"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            except OSError:
+                pass
         helpers = TrackingHelpers(site)
         tracked = TrackedSite(site)
 

@@ -100,7 +100,8 @@ def discover(root: Path, content_dir: Path, static_dirs: list[Path]) -> tuple[li
     static_resolved = {d.resolve() for d in static_dirs}
     for path, rel in walk(content_dir, root, errors, frozenset(static_dirs)):  # static folders walked below
         shown = _shown(path, root)
-        if any(path.resolve().is_relative_to(d) for d in static_resolved) or rel.split("/")[0] == "static":
+        real = path.resolve() if path.is_symlink() else path  # walk() never enters linked folders
+        if any(real.is_relative_to(d) for d in static_resolved) or rel.split("/")[0] == "static":
             continue
         suffix = path.suffix.lower()
         if rel == "site.yaml":

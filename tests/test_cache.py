@@ -30,7 +30,7 @@ def poisoned_state(root: Path) -> object:
     with cache.cache_file(root).open("rb") as stream:
         stream.readline(), stream.readline()
         state = pickle.load(stream)
-    state.pages["guides/beta.md"].content = "<p>POISON</p>"
+    state.pages["guides/beta.md"] = state.pages["guides/beta.md"][:-1] + ("<p>POISON</p>",)
     return state
 
 
