@@ -218,8 +218,12 @@ class _DescriptionLinks:
     def render(self, edition: SummitEdition, session: Session, path: tuple, errors: list[ContentError]) -> str:
         if not session.description:
             return ""
-        parsed = markdown.parse(session.description)
         line = edition.line_of(path + ("description",)) + (1 if "\n" in session.description else 0)
+        try:
+            parsed = markdown.parse(session.description)
+        except markdown.BodyProblem as problem:  # too slow to parse, or a hidden direction control
+            errors.append(problem.located(edition.shown, line))
+            return ""
         rel = posixpath.join(posixpath.dirname(edition.source.rel), "programme")
         errors += markdown.resolve_links(parsed, rel, edition.shown, line, self.page, self.static, self.warnings)
         return markdown.render(parsed)
