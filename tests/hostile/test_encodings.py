@@ -129,3 +129,15 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path):
     assert outcome.code == 1
     assert outcome.errors == ["content/a.md:1: the file is 2,500,018 bytes, over the 2,000,000 byte limit - "
                               "split it into smaller pages"]
+
+
+def test_a_session_description_cannot_smuggle_a_direction_control_either(tmp_path):
+    from .conftest import REPO
+
+    programme = (REPO / "tests/sites/summit/content/summit/2025.yaml").read_text()
+    assert "description: Short and plain." in programme
+    hostile = programme.replace("description: Short and plain.", "description: 'Short &#x202E; plain.'", 1)
+    outcome = build_with(tmp_path, {"content/summit/2025.yaml": hostile}, "summit")
+    assert outcome.code == 1
+    assert outcome.errors == ["content/summit/2025.yaml:65: an HTML entity here writes the invisible direction "
+                              "control U+202E, which can make text read backwards - remove the &#...; code"]
