@@ -155,3 +155,26 @@ def test_the_command_line_never_prints_a_traceback(tmp_path):
     assert len(lines) >= len(NASTY_FILES) - 1
     assert all(line.startswith("content/") and ": " in line and " - " in line for line in lines), lines
     assert not (tmp_path / "output").exists()
+
+
+_SUMMIT = make_project(Path(tempfile.mkdtemp(prefix="ecosite-fuzz-summit-")), {}, "summit")
+_PROGRAMME = (_SUMMIT / "content" / "summit" / "2025.yaml").read_text()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(description=markdown_text)
+def test_any_session_description_gives_a_programme_or_located_errors(description):
+    """Descriptions are Markdown inside YAML: both parsers and the calendar writer see the text."""
+    quoted = description.replace("'", "''").replace("\r", " ").replace("\n", " ")
+    assert "description: Short and plain." in _PROGRAMME
+    programme = _PROGRAMME.replace("description: Short and plain.", f"description: '{quoted}'", 1)
+    target = _SUMMIT / "content" / "summit" / "2025.yaml"
+    target.write_text(programme, encoding="utf-8", errors="surrogatepass")
+    try:
+        result = generate(Project(_SUMMIT, _SUMMIT / "output"))
+    except BuildError as failure:
+        assert all(e.path.startswith("content/") and e.line >= 0 and e.message for e in failure.errors)
+    else:
+        assert "summit/2025/programme.ics" in result.files
+    finally:
+        target.write_text(_PROGRAMME)
