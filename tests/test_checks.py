@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import signal
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, SITES, copy_project
 from ecosite.builder import Project, build
+from ecosite.cli import main
 
 
-def check(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ecosite", "check", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def check(capsys, monkeypatch):
+    """Run `ecosite check ARGS` in this process (as the command line does) and capture what it prints."""
+    def run(*args: str, cwd: Path = REPO) -> Outcome:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        previous = signal.getsignal(signal.SIGTERM)  # main() installs its own handler
+        try:
+            code = main(["check", *args])
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        printed = capsys.readouterr()
+        return Outcome(code, printed.out, printed.err)
+    return run
 
 
 @pytest.fixture
@@ -28,7 +46,7 @@ def built(project: Path, **options) -> Path:
     return project / "output"
 
 
-def test_the_real_site_passes_a_strict_check(built_site: Path):
+def test_the_real_site_passes_a_strict_check(check, built_site: Path):
     result = check("--out", str(built_site), "--strict")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -36,7 +54,7 @@ def test_the_real_site_passes_a_strict_check(built_site: Path):
     assert result.stdout == f"Check passed: {pages} pages, 0 errors, 0 warnings.\n"
 
 
-def test_a_link_to_a_page_missing_from_the_output_names_the_markdown_line(small: Path):
+def test_a_link_to_a_page_missing_from_the_output_names_the_markdown_line(check, small: Path):
     out = built(small)
     (out / "networks/beta-network/index.html").unlink()  # e.g. a page lost by a hand-made upload
     result = check("--root", str(small), cwd=small)
@@ -46,7 +64,7 @@ def test_a_link_to_a_page_missing_from_the_output_names_the_markdown_line(small:
     assert result.stdout == "Check failed: 4 pages, 2 errors, 0 warnings.\n"
 
 
-def test_a_broken_anchor_is_an_error_at_its_link(small: Path):
+def test_a_broken_anchor_is_an_error_at_its_link(check, small: Path):
     out = built(small)
     alpha = out / "networks/alpha/index.html"
     alpha.write_text(alpha.read_text().replace('id="aims"', 'id="goals"'))
@@ -56,7 +74,7 @@ def test_a_broken_anchor_is_an_error_at_its_link(small: Path):
             "networks/alpha/index.html (in index.html) - link to an id (heading) that exists on that page") in result.stderr
 
 
-def test_template_mistakes_are_found_and_named_by_page(small: Path):
+def test_template_mistakes_are_found_and_named_by_page(check, small: Path):
     base = small / "templates/base.html"
     html = base.read_text()
     assert "</main>" in html
@@ -74,7 +92,7 @@ def test_template_mistakes_are_found_and_named_by_page(small: Path):
             "on that page") in errors
 
 
-def test_warnings_fail_only_with_strict(small: Path):
+def test_warnings_fail_only_with_strict(check, small: Path):
     base = small / "templates/base.html"
     html = base.read_text()
     assert "</main>" in html
@@ -89,7 +107,7 @@ def test_warnings_fail_only_with_strict(small: Path):
     assert relaxed.stdout.startswith("Check passed: ") and strict.stdout.startswith("Check failed: ")
 
 
-def test_links_that_leave_the_base_path_are_errors(small: Path):
+def test_links_that_leave_the_base_path_are_errors(check, small: Path):
     out = built(small, base_url="https://example.org/eco/")
     home = out / "index.html"
     home.write_text(home.read_text().replace('href="/eco/networks/', 'href="/networks/', 1))
@@ -98,7 +116,7 @@ def test_links_that_leave_the_base_path_are_errors(small: Path):
     assert "the link /networks/" in result.stderr and "leads outside the site's address /eco/" in result.stderr
 
 
-def test_a_canonical_link_for_another_address_is_an_error(small: Path):
+def test_a_canonical_link_for_another_address_is_an_error(check, small: Path):
     out = built(small)
     result = check("--root", str(small), "--out", str(out), "--base-url", "https://example.org/eco/", cwd=small)
     assert result.returncode == 1
@@ -106,13 +124,13 @@ def test_a_canonical_link_for_another_address_is_an_error(small: Path):
             in result.stderr)
 
 
-def test_checking_a_folder_that_was_never_built_is_a_usage_error(tmp_path: Path):
+def test_checking_a_folder_that_was_never_built_is_a_usage_error(check, tmp_path: Path):
     result = check("--out", str(tmp_path / "missing"))
     assert result.returncode == 2
     assert "does not exist; build the site first with `ecosite build`" in result.stderr
 
 
-def test_a_search_page_built_without_its_index_is_reported_with_the_fix(tmp_path: Path):
+def test_a_search_page_built_without_its_index_is_reported_with_the_fix(check, tmp_path: Path):
     build(Project(REPO, tmp_path / "out", search=False))
     result = check("--out", str(tmp_path / "out"))
     assert result.returncode == 1
