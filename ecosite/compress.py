@@ -22,7 +22,7 @@ def gzip_bytes(data: bytes) -> bytes:
 
 def add_gzip_copies(files: dict[str, bytes], copies: dict[str, Path]) -> None:
     """Add `<file>.gz` for every text file worth compressing, generated or copied."""
-    sources = {rel: data for rel, data in files.items()}
+    sources = dict(files)
     sources.update({rel: path.read_bytes() for rel, path in copies.items() if is_text(rel)})
     for rel in sorted(sources):
         data = sources[rel]
