@@ -53,14 +53,15 @@ COLLISIONS = [
     ({"content/ＡＢＣ.md": page("title: Wide"), "content/abc.md": page("title: Narrow")}, "/abc/"),
     ({"content/x.md": page("title: X\nslug: b"), "content/b.md": page("title: B")}, "/b/"),
     ({"content/x.md": page("title: X\naliases:\n  - /b/"), "content/b.md": page("title: B")}, "/b/"),
-    ({"content/static.md": page("title: S"), "content/static/index.html": "<p>asset</p>"}, "/static/"),
+    ({"content/static.md": page("title: S"), "static/index.html": "<p>asset</p>"}, "/static/"),
     ({"content/x.md": page("title: X\naliases:\n  - /static/css/"),
-      "content/static/css/index.html": "<p>asset</p>"}, "/static/css/"),
+      "static/css/index.html": "<p>asset</p>"}, "/static/css/"),
 ]
 
 
 @pytest.mark.parametrize(("files", "address"), COLLISIONS)
 def test_two_sources_cannot_share_an_address(tmp_path, files, address):
+    """static/ here is the top-level folder developers keep; content/static may not hold .html at all."""
     outcome = build_with(tmp_path, files)
     assert outcome.code == 1
     assert any(f"the address {address}" in error and "is also produced by" in error for error in outcome.errors), \
