@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 POOL_THRESHOLD = 300  # items; below this one process is faster than starting workers
 CHUNKS_PER_WORKER = 6
@@ -30,14 +30,16 @@ def _run_chunk(bounds: tuple[int, int]) -> Any:
     return function(items[bounds[0]:bounds[1]])
 
 
-def map_chunks(function: Callable[[Sequence], Any], items: Sequence) -> list[Any]:
-    """[function(chunk) for each chunk of items], in order; in workers when there are enough items.
+def map_chunks(function: Callable[[Sequence], Any], items: Sequence) -> Iterator[Any]:
+    """function(chunk) for each chunk of items, in order, as each is ready; in workers when there are
+    enough items (a result is handed over as soon as it arrives, so they need not all fit in memory).
 
     `function` and `items` reach the workers by fork, so they may hold anything (the whole Site).
     """
     workers = worker_count()
     if len(items) < POOL_THRESHOLD or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(items)]
+        yield function(items)
+        return
     global _job
     count = workers * CHUNKS_PER_WORKER
     size = -(-len(items) // count)
@@ -45,6 +47,6 @@ def map_chunks(function: Callable[[Sequence], Any], items: Sequence) -> list[Any
     _job = (function, items)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_run_chunk, bounds))
+            yield from pool.map(_run_chunk, bounds)
     finally:
         _job = None

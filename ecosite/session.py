@@ -36,8 +36,7 @@ from .dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvi
                            meta_signature, template_signatures)
 from .errors import BuildError, ContentError, fail_if
 from .markdown import Heading, ParsedMarkdown
-from .output import write_site
-from .output_patch import OutputFiles, Stamp, patch_output, stamp
+from .output_patch import OutputFiles, Stamp, StagedOutput, patch_output, stamp
 from .parallel import map_chunks
 from .site import Page, Site
 from .sources import Source, discover
@@ -156,31 +155,38 @@ class Session:
                            for key in [s.rel.rsplit(".", 1)[0]]}
         damaged = {name for name, was in old.outputs.items() if stamp(project.out / name) != was}
         dirty = self._dirty_pages(site, old, signatures, set(drafts), damaged)
-        rendered, deps = self._render(site, dirty)
+        staged = StagedOutput(project.out) if not old.outputs or not project.out.is_dir() else None
+        try:
+            rendered, deps = self._render(site, dirty, staged.put if staged else None)
+            copies = {asset.output_path: asset.source.path for asset in assets.values()}
+            copy_digests = {asset.output_path: digests[str(asset.source.path)] for asset in assets.values()}
+            site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
+            names = list(site.files) + [page.output_path for page in site.pages]
+            republish = bool(dirty) or staged is not None or site_files != old.site_files \
+                or copy_digests != old.copies or set(names) != set(old.outputs) - set(old.published) \
+                or bool(damaged & set(old.published))
+            listed = names if republish else names + old.published
+            files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered})
+            published = old.published
+            if republish:
+                before = set(files)
+                publish = getattr(builder, "add_publishing_files", None)
+                if publish is not None:
+                    publish(project, site, files, copies)
+                published = [name for name in files if name not in before]
 
-        copies = {asset.output_path: asset.source.path for asset in assets.values()}
-        copy_digests = {asset.output_path: digests[str(asset.source.path)] for asset in assets.values()}
-        site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
-        names = list(site.files) + [page.output_path for page in site.pages]
-        republish = bool(dirty) or not old.outputs or site_files != old.site_files or copy_digests != old.copies \
-            or set(names) != set(old.outputs) - set(old.published) or bool(damaged & set(old.published))
-        files = OutputFiles(project.out, names if republish else names + old.published, {**site.files, **rendered})
-        published = old.published
-        if republish:
-            before = set(files)
-            publish = getattr(builder, "add_publishing_files", None)
-            if publish is not None:
-                publish(project, site, files, copies)
-            published = [name for name in files if name not in before]
-
-        on_stage("writing", len(files) + len(copies))
-        if not old.outputs or not project.out.is_dir():
-            write_site(project.out, {name: files[name] for name in files}, copies)
-            outputs = {name: stamp(project.out / name) for name in files}
-        else:
-            outputs = {name: was for name, was in old.outputs.items() if name in files.names}
-            previous = [*old.outputs, *old.copies]
-            outputs.update(patch_output(project.out, files, copies, copy_digests, previous, old.copies))
+            on_stage("writing", len(files) + len(copies))
+            if staged is not None:
+                staged.finish(files, copies)
+                files.out = project.out
+                outputs = {name: stamp(project.out / name) for name in files}
+            else:
+                outputs = {name: was for name, was in old.outputs.items() if name in files.names}
+                previous = [*old.outputs, *old.copies]
+                outputs.update(patch_output(project.out, files, copies, copy_digests, previous, old.copies))
+        finally:
+            if staged is not None:
+                staged.abort()
         for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
             outputs[name] = stamp(project.out / name)
 
@@ -254,8 +260,9 @@ class Session:
         for rel in keep & set(old.pages):
             by_rel[rel] = _page_from_record(source_of[rel], old.pages[rel])
         current = self._target_signatures_from(by_rel, assets)
+        moved = {target for target, was in old.target_sigs.items() if current(target) != was}
         stale = [s for s in page_sources if s.rel in keep and s.rel in old.pages
-                 and any(current(t) != old.target_sigs.get(t) for t in old.targets.get(s.rel, ()))]
+                 and not moved.isdisjoint(old.targets.get(s.rel, ()))] if moved else []
         if stale:
             more_pages, more_drafts, more_errors = self._compile(config, stale)
             for page in more_pages:
@@ -325,8 +332,10 @@ class Session:
                 dirty.append(page)
         return dirty
 
-    def _render(self, site: Site, pages: list[Page]) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
-        """Render some pages with dependency recording; template errors collected as render_site does."""
+    def _render(self, site: Site, pages: list[Page], sink=None) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:  # noqa: ANN001
+        """Render some pages with dependency recording; template errors collected as render_site does.
+
+        With `sink(name, bytes)` each page is handed over as it arrives instead of being returned."""
         templates_dir = self.project.templates_dir
         env = render.make_environment(templates_dir, TrackingEnvironment)
         if self.persistent:  # compiled templates survive the process, checked against their source
@@ -363,7 +372,10 @@ class Session:
                 if error is not None:
                     failures.setdefault(error, []).append(by_output[name])
                 else:
-                    files[name] = body
+                    if sink is None or failures:
+                        files[name] = body
+                    else:
+                        sink(name, body)
                     deps[name] = interned.setdefault(keys, keys)
         if failures:
             raise BuildError([render._while_rendering(error, failed) for error, failed in failures.items()])
