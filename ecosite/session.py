@@ -37,6 +37,7 @@ from .dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvi
 from .errors import BuildError, ContentError, fail_if
 from .markdown import Heading, ParsedMarkdown
 from .output_patch import OutputFiles, Stamp, StagedOutput, patch_output, stamp
+from .output_patch import _same as same_bytes
 from .parallel import map_chunks
 from .site import Page, Site
 from .sources import Source, discover
@@ -77,6 +78,15 @@ def _is_generated(page: Page) -> bool:
     return page.source.kind != "page"
 
 
+def _output_differs(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
+                    previous: list[str], previous_copies: dict[str, str]) -> bool:
+    """Whether output/ needs writing at all: a rebuild that changed nothing leaves it untouched."""
+    return (any(not same_bytes(out / name, files[name]) for name in files.touched & set(files.names))
+            or any(previous_copies.get(name) != digest or not (out / name).is_file()
+                   for name, digest in copy_digests.items())
+            or bool(set(previous) - set(files.names) - set(copies)))
+
+
 def _record(page: Page) -> tuple:
     """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
     headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
@@ -110,6 +120,7 @@ class Session:
         self.project = project
         self.persistent = persistent
         self.state: BuildState | None = None
+        self.cache_stamp: Stamp | None = None  # the cache file as this session last left it
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None,
                 on_stage: builder.StageCallback = builder._quiet) -> builder.BuildResult:
@@ -183,7 +194,8 @@ class Session:
             else:
                 outputs = {name: was for name, was in old.outputs.items() if name in files.names}
                 previous = [*old.outputs, *old.copies]
-                outputs.update(patch_output(project.out, files, copies, copy_digests, previous, old.copies))
+                if _output_differs(project.out, files, copies, copy_digests, previous, old.copies):
+                    outputs.update(patch_output(project.out, files, copies, copy_digests, previous, old.copies))
         finally:
             if staged is not None:
                 staged.abort()
@@ -212,13 +224,19 @@ class Session:
                 cache.save(project.root, state)
             except OSError:
                 pass  # a read-only project still builds; the next build is just cold
+        self.cache_stamp = self._cache_stamp()
         elapsed = int((time.perf_counter() - started) * 1000)
         return builder.BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
 
     # -- the stages, incrementally ------------------------------------------------------------
 
+    def _cache_stamp(self) -> Stamp | None:
+        return stamp(cache.cache_file(self.project.root)) if self.persistent else None
+
     def _previous(self, signature: str) -> BuildState:
         state = self.state
+        if state is not None and self._cache_stamp() != self.cache_stamp:
+            state = None  # another build (`ecosite build` beside a preview) wrote output/ since: trust its record
         if state is None and self.persistent:
             state = cache.load(self.project.root)
         if not isinstance(state, BuildState) or state.signature != signature:

@@ -183,7 +183,8 @@ def incremental_build(root: Path, session: Session | None) -> list[str] | None:
 @example(steps=[(("title", "about.md", "Care"), True)])  # navigation and page_of() read another title
 @example(steps=[(("title", "guides/beta.md", "Data"), False)])  # every page reads it through `pages`
 @example(steps=[(("delete", "news/one.md", ""), True), (("delete", "news/two.md", ""), False)])  # news empties
-@example(steps=[(("css", "static/css/site.css", "Care"), False)])  # every page's stylesheet address
+@example(steps=[(("css", "static/css/site.css", "Care"), False)])
+@example(steps=[(("css", "static/css/site.css", "Care"), False), (("css", "static/css/site.css", "Care"), True)])  # every page's stylesheet address
 @example(steps=[(("rename", "news/one.md", "news/three.md"), True),  # breaks a link: both builds fail
                 (("rename", "news/three.md", "news/one.md"), False)])  # and the site is whole again
 @example(steps=[(("new-template", "guides/page.html", "Data"), True), (("delete", "guides/beta.md", ""), True)])
