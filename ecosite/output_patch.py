@@ -80,7 +80,44 @@ def _same(target: Path, data: bytes) -> bool:
 
 def patch_output(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
                  previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp]:
-    """Write changed files, copy new assets, remove what is no longer produced; returns new stamps."""
+    """Write changed files, copy new assets, remove what is no longer produced; returns new stamps.
+
+    The changes go into a copy of output/ made of hard links (no unchanged file is rewritten), which
+    is then swapped in with one atomic exchange: a build killed half-way leaves the old site whole,
+    never new pages beside an old feed and sitemap.
+    """
+    out = out.resolve()
+    staging = output.staging_dir(out)
+    try:
+        output.remove_stale_staging(out)
+        shutil.rmtree(staging, ignore_errors=True)
+        present = _link_tree(out, staging)  # what is really there: a build killed before it saved its
+        # cache left files the cache does not know, and they must go as well
+        written = _apply_changes(staging, files, copies, copy_digests, [*previous, *present], previous_copies)
+        output._swap(staging, out)  # the same inodes, so the stamps taken in staging stay true
+    except OSError as exc:
+        raise BuildError([ContentError(str(out), 0, f"could not write the site: {exc.strerror or exc}",
+                                       "free some disk space or make the folder writable, or pass --out "
+                                       "with another folder")]) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _link_tree(out: Path, staging: Path) -> list[str]:
+    """A copy of output/ whose files are hard links (cheap; replacing one leaves the original); their names."""
+    present = []
+    for folder, _, names in os.walk(out):
+        copy = staging / Path(folder).relative_to(out)
+        copy.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.link(Path(folder) / name, copy / name, follow_symlinks=False)
+            present.append((copy / name).relative_to(staging).as_posix())
+    return present
+
+
+def _apply_changes(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
+                   previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp]:
     written: dict[str, Stamp] = {}
     for name in sorted(files.touched & set(files.names)):
         target = out / name
