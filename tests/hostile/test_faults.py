@@ -24,6 +24,16 @@ from .conftest import build_with, make_project, page, read_tree, run_build, run_
 STAGING_GLOB = ".output.staging-*"
 
 
+def _bulky_project(tmp_path: Path) -> Path:
+    """The real site plus 1,500 small downloads, so that writing output/ takes long enough to be hit."""
+    project = make_project(tmp_path, {}, "real")
+    bulk = project / "content" / "static" / "bulk"
+    bulk.mkdir(parents=True)
+    for number in range(1500):
+        (bulk / f"file-{number:04d}.txt").write_text(f"download {number}\n" * 20)
+    return project
+
+
 def _cli_build(project: Path, out: Path) -> dict[str, bytes]:
     finished = run_cli(project, out, "--no-search")
     assert finished.returncode == 0, finished.stderr
@@ -31,7 +41,7 @@ def _cli_build(project: Path, out: Path) -> dict[str, bytes]:
 
 
 def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_site(tmp_path):
-    project = make_project(tmp_path, {}, "real")
+    project = _bulky_project(tmp_path)
     out = tmp_path / "output"
     old = _cli_build(project, out)
     news = project / "content" / "news" / "killed-build.md"
@@ -63,14 +73,18 @@ def _command(project: Path, out: Path) -> list[str]:
 
 
 def test_a_terminated_build_cleans_up_and_says_so(tmp_path):
-    project = make_project(tmp_path, {}, "real")
+    project = _bulky_project(tmp_path)
     out = tmp_path / "output"
     started = time.perf_counter()
     old = _cli_build(project, out)
     duration = time.perf_counter() - started
     (project / "content" / "news" / "terminated.md").write_text(page("title: T\ndate: 2030-01-01"))
     process = subprocess.Popen(_command(project, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(duration * 0.7)  # inside the build, after the command line has set up its signal handler
+    deadline = time.monotonic() + duration * 5
+    while process.poll() is None and time.monotonic() < deadline:  # strike while the new site is being written
+        if list(tmp_path.glob(STAGING_GLOB)):
+            break
+        time.sleep(0.001)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     if process.returncode == 0:
@@ -221,3 +235,43 @@ def test_a_removed_session_and_edition_leave_no_calendar_trace(tmp_path):
     traces = {rel: text for rel, text in _every_text(after.files).items()
               if "summit-2025-coffee" in text or "#session-coffee" in text or "/summit/2024/" in text}
     assert sorted(traces) == []
+
+
+def test_files_a_killed_build_left_behind_are_removed_by_the_next_build(tmp_path):
+    """A build killed after swapping output/ but before saving its cache leaves pages the cache does
+    not know; the next (incremental) build must still remove them."""
+    project = make_project(tmp_path, {}, "real")
+    out = tmp_path / "output"
+    good = _cli_build(project, out)
+    ghost = out / "news" / "ghost" / "index.html"
+    ghost.parent.mkdir()
+    ghost.write_text("<!DOCTYPE html><title>Deleted news</title>")
+    (project / "content" / "news" / "fresh.md").write_text(page("title: Fresh\ndate: 2030-01-01"))
+    after = _cli_build(project, out)
+    assert "news/ghost/index.html" not in after
+    assert "news/fresh/index.html" in after and set(good) - set(after) == set()
+
+
+def test_an_incremental_build_killed_at_random_moments_never_mixes_two_sites(tmp_path):
+    """Warm builds patch only what changed; killed anywhere, output/ is still one whole site."""
+    project = make_project(tmp_path, {}, "real")
+    out = tmp_path / "output"
+    news = project / "content" / "news" / "toggled.md"
+    source = page("title: Toggled item\ndate: 2030-01-01", "Toggled.\n")
+    old = _cli_build(project, out)
+    news.write_text(source)
+    started = time.perf_counter()
+    new = _cli_build(project, tmp_path / "reference")
+    duration = time.perf_counter() - started
+    chooser = random.Random(15)
+    for _ in range(12):
+        if read_tree(out) == new:  # back to the old site, cache warm
+            news.unlink()
+            assert _cli_build(project, out) == old
+            news.write_text(source)
+        process = subprocess.Popen(_command(project, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(chooser.uniform(duration * 0.4, duration * 1.1))
+        process.kill()
+        process.wait()
+        tree = read_tree(out)
+        assert tree == old or tree == new, sorted(k for k in set(tree) | set(new) if tree.get(k) != new.get(k))[:8]
