@@ -316,6 +316,7 @@ class Session:
         for page in site.pages:
             if page.rel in drafts:
                 page.content = fill_links(page, drafts[page.rel])
+                drafts[page.rel].html = ""  # filled in: free it (ten thousand bodies are tens of MB)
                 page.parsed = ParsedMarkdown([], page.parsed.headings, {})
             elif page.rel in contents:
                 page.content = contents[page.rel]
@@ -353,7 +354,7 @@ class Session:
     def _render(self, site: Site, pages: list[Page], sink=None) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:  # noqa: ANN001
         """Render some pages with dependency recording; template errors collected as render_site does.
 
-        With `sink(name, bytes)` each page is handed over as it arrives instead of being returned."""
+        With `sink(name, bytes)` each page is written where it is rendered (in the worker) instead of returned."""
         templates_dir = self.project.templates_dir
         env = render.make_environment(templates_dir, TrackingEnvironment)
         if self.persistent:  # compiled templates survive the process, checked against their source
@@ -375,6 +376,9 @@ class Session:
                 except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
                     results.append((page.output_path, None, None, render.template_error(exc, templates_dir)))
                     continue
+                if sink is not None:  # written here, in the worker: rendered pages never travel back
+                    sink(page.output_path, body)
+                    body = None
                 keys.discard(("meta", page.rel))
                 keys.discard(("body", page.rel))
                 if _is_generated(page):  # made from data and the page list by a generator in link()
@@ -390,10 +394,8 @@ class Session:
                 if error is not None:
                     failures.setdefault(error, []).append(by_output[name])
                 else:
-                    if sink is None or failures:
+                    if body is not None:
                         files[name] = body
-                    else:
-                        sink(name, body)
                     deps[name] = interned.setdefault(keys, keys)
         if failures:
             raise BuildError([render._while_rendering(error, failed) for error, failed in failures.items()])
