@@ -208,6 +208,10 @@ class TrackingHelpers(Helpers):
         note(("meta", rel))
         return super().page(rel)
 
+    def page_at(self, url: str) -> Page | None:
+        note(("at", url))
+        return super().page_at(url)
+
     def navigation(self, current: Page) -> list[NavLink]:
         for item in self.site.config.nav:
             if item.page:

@@ -84,6 +84,13 @@ class Helpers:
             raise TemplateProblem(f"page(): there is no page content/{rel}")
         return page
 
+    def page_at(self, url: str) -> Page | None:
+        """The page at a site URL ('/search/'), or None: a lookup, where a loop over `pages` on every
+        page made a 10,000 page build quadratic."""
+        if not hasattr(self, "_by_url"):
+            self._by_url = {p.url: p for p in self.site.pages}
+        return self._by_url.get(url)
+
     def navigation(self, current: Page) -> list[NavLink]:
         links = []
         for item in self.site.config.nav:
@@ -141,6 +148,7 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, helpers: Helper
         "asset": helpers.asset,
         "section": helpers.section,
         "page_of": helpers.page,
+        "page_at": helpers.page_at,
     }
     return template.render(context).encode("utf-8")
 

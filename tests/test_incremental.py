@@ -31,6 +31,7 @@ TEMPLATES = {
 <main>{% block main %}<h1>{{ page.title }}</h1>{{ content }}{% endblock %}</main>
 {% for p in pages if p.rel == "guides/beta.md" %}<p>{{ p.title }}</p>{% endfor %}
 {% if section("news") %}<a href="/news/">News</a>{% endif %}
+{% set gamma = page_at("/guides/gamma/") %}{% if gamma %}<a href="{{ url(gamma) }}">Gamma</a>{% endif %}
 {% include "footer.html" %}</body></html>
 """,
     "footer.html": "<footer>{{ site.title }}</footer>\n",
