@@ -24,6 +24,7 @@ from .sources import Source
 
 _PLACEHOLDER = "\x00{}\x00"  # control characters cannot occur in content files (documents.read_text)
 _PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
+SLICE = 32  # pages parsed before their token trees are dropped
 
 
 @dataclass
@@ -71,7 +72,14 @@ def fill_links(page: Page, draft: Draft) -> str:
 
 
 def compile_pages(load_pages, project, config, sources: list[Source]) -> tuple[list[Page], dict[str, Draft], list[ContentError]]:
-    """load_pages (the build stage) on some sources, then each page's links opened."""
-    pages, errors = load_pages(project, config, sources)
-    drafts = {page.rel: open_links(page) for page in pages}
+    """load_pages (the build stage) on some sources, then each page's links opened.
+
+    A few pages at a time: a page's token tree is many times its size, so only a slice's trees are
+    alive at once (all 10,000 at once took a gigabyte)."""
+    pages, drafts, errors = [], {}, []
+    for start in range(0, len(sources), SLICE):
+        some, problems = load_pages(project, config, sources[start:start + SLICE])
+        drafts.update((page.rel, open_links(page)) for page in some)
+        pages += some
+        errors += problems
     return pages, drafts, errors
