@@ -19,7 +19,7 @@ from .models import PageMeta, Record, data_model, page_model, validate
 from .output import write_site
 from .publishing import add_publishing_files
 from .render import render_site
-from .site import Asset, Page, Site, check_collisions, fingerprint, page_url
+from .site import Asset, LinkTargets, Page, Site, check_collisions, fingerprint, page_url
 from .sources import Source, discover
 from .summit_pages import summit_pages
 
@@ -154,26 +154,10 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
                                        "which does not exist (or is a draft)",
                                        "correct `page:` to a page's path under content/"))
 
-    def resolve_page(target: str, anchor: str) -> str:
-        page = site.by_rel.get(target)
-        if page is None:
-            raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
-                             " | correct the path, relative to this file")
-        if anchor and anchor not in page.parsed.ids:
-            raise ValueError(f"content/{target} has no heading with the id `{anchor}`"
-                             f" | its ids are: {', '.join(sorted(page.parsed.ids)) or 'none'}")
-        return config.base_path + page.url.lstrip("/") + (f"#{anchor}" if anchor else "")
-
-    def resolve_static(target: str) -> str:
-        asset = assets.get(target.removeprefix("static/")) if target.startswith("static/") else None
-        if asset is None:
-            raise ValueError(f"the link points to content/{target}, which is not a page or static file"
-                             " | link to a .md page or a file under content/static/")
-        return config.base_path + asset.output_path
-
+    targets = LinkTargets(config, site.pages, assets, "this file")
     for page in site.pages:
         errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
-                                         resolve_page, resolve_static, site.warnings)
+                                         targets.page, targets.static, site.warnings)
         if any(h.level == 1 for h in page.parsed.headings):
             site.warnings.append(ContentError(page.source.shown, page.body_line, "the body has a level-1 heading (#)",
                                               "start headings at ## : the page title is already the main heading"))

@@ -179,3 +179,29 @@ def check_collisions(pages: list[Page], assets: dict[str, Asset]) -> list[Conten
     for asset in assets.values():
         claim("/" + asset.output_path, asset.source.shown)
     return errors
+
+
+class LinkTargets:
+    """Where a link written in Markdown may lead: a page by its source file (and heading), or a
+    static file. Pages and summit session descriptions share this one rule."""
+
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str):
+        self.config, self.assets, self.relative_to = config, assets, relative_to
+        self.by_rel = {p.rel: p for p in pages}
+
+    def page(self, target: str, anchor: str) -> str:
+        page = self.by_rel.get(target)
+        if page is None:
+            raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
+                             f" | correct the path, relative to {self.relative_to}")
+        if anchor and anchor not in page.parsed.ids:
+            raise ValueError(f"content/{target} has no heading with the id `{anchor}`"
+                             f" | its ids are: {', '.join(sorted(page.parsed.ids)) or 'none'}")
+        return self.config.base_path + page.url.lstrip("/") + (f"#{anchor}" if anchor else "")
+
+    def static(self, target: str) -> str:
+        asset = self.assets.get(target.removeprefix("static/")) if target.startswith("static/") else None
+        if asset is None:
+            raise ValueError(f"the link points to content/{target}, which is not a page or static file"
+                             " | link to a .md page or a file under content/static/")
+        return self.config.base_path + asset.output_path

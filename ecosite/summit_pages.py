@@ -21,7 +21,7 @@ from .calendar import CalendarEvent, calendar_file
 from .config import SiteConfig
 from .errors import ContentError
 from .models import Record
-from .site import Asset, Generated, Page
+from .site import Asset, Generated, LinkTargets, Page
 from .summit import SummitDay, SummitEdition, Session
 from .summit_jsonld import edition_event
 
@@ -212,8 +212,8 @@ class _DescriptionLinks:
     like links in pages, relative to the summit folder, and reported at the description's line."""
 
     def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError]):
-        self.config, self.assets, self.warnings = config, assets, warnings
-        self.by_rel = {p.rel: p for p in pages}
+        self.targets = LinkTargets(config, pages, assets, "content/summit/")
+        self.warnings = warnings
 
     def render(self, edition: SummitEdition, session: Session, path: tuple, errors: list[ContentError]) -> str:
         if not session.description:
@@ -225,22 +225,6 @@ class _DescriptionLinks:
             errors.append(problem.located(edition.shown, line))
             return ""
         rel = posixpath.join(posixpath.dirname(edition.source.rel), "programme")
-        errors += markdown.resolve_links(parsed, rel, edition.shown, line, self.page, self.static, self.warnings)
+        errors += markdown.resolve_links(parsed, rel, edition.shown, line, self.targets.page, self.targets.static,
+                                         self.warnings)
         return markdown.render(parsed)
-
-    def page(self, target: str, anchor: str) -> str:
-        page = self.by_rel.get(target)
-        if page is None:
-            raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
-                             " | correct the path, relative to content/summit/")
-        if anchor and anchor not in page.parsed.ids:
-            raise ValueError(f"content/{target} has no heading with the id `{anchor}`"
-                             f" | its ids are: {', '.join(sorted(page.parsed.ids)) or 'none'}")
-        return self.config.base_path + page.url.lstrip("/") + (f"#{anchor}" if anchor else "")
-
-    def static(self, target: str) -> str:
-        asset = self.assets.get(target.removeprefix("static/")) if target.startswith("static/") else None
-        if asset is None:
-            raise ValueError(f"the link points to content/{target}, which is not a page or static file"
-                             " | link to a .md page or a file under content/static/")
-        return self.config.base_path + asset.output_path
