@@ -16,7 +16,6 @@ from .config import SiteConfig, load_config
 from .documents import load_document, load_yaml_file
 from .errors import BuildError, ContentError, fail_if
 from .models import PageMeta, Record, data_model, page_model, validate
-from .output import write_site
 from .publishing import add_publishing_files
 from .render import render_site
 from .site import Asset, LinkTargets, Page, Site, check_collisions, fingerprint, page_url

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,

@@ -12,7 +12,6 @@ import os
 import shutil
 from pathlib import Path
 
-from .errors import BuildError, ContentError
 
 STAGING_MARK = ".staging-"
 _RENAME_EXCHANGE = 2
@@ -62,28 +61,8 @@ def _owner_alive(pid_text: str) -> bool:
     return True
 
 
-def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
-    """Write every file into staging, then swap staging and out in one step."""
-    out = out.resolve()
-    staging = staging_dir(out)
-    try:
-        remove_stale_staging(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging.mkdir()
-        for rel in sorted(files):
-            _put(staging, out, rel, files[rel])
-        for rel in sorted(copies):
-            _put(staging, out, rel, copies[rel].read_bytes())
-        _swap(staging, out)
-    except OSError as exc:  # a full disk, a read-only or vanished folder: say so, never a traceback
-        raise BuildError([ContentError(str(out), 0, f"could not write the site: {exc.strerror or exc}",
-                                       "free some disk space or make the folder writable, or pass --out "
-                                       "with another folder")]) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _put(staging: Path, out: Path, rel: str, data: bytes) -> None:
+def put_file(staging: Path, out: Path, rel: str, data: bytes) -> None:
+    """Write one file into staging, hard-linking the previous output's copy when the bytes are the same."""
     target = staging / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     previous = out / rel
@@ -96,7 +75,7 @@ def _put(staging: Path, out: Path, rel: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def _swap(staging: Path, out: Path) -> None:
+def swap_in(staging: Path, out: Path) -> None:
     """Exchange staging and out atomically (renameat2), falling back to two renames."""
     if not out.exists():
         os.rename(staging, out)

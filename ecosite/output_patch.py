@@ -1,9 +1,10 @@
 """Incremental writing: apply a rebuild's changes to output/ in place, and read unchanged files back.
 
-A full build swaps in a complete new output/ (output.write_site). A rebuild that changed a handful of
-files must not rewrite ten thousand, so it replaces each changed file atomically (write beside it,
-then rename) and removes the outputs of deleted sources. Everything that can fail (loading, linking,
-rendering) has happened before the first file is touched, so a failed rebuild still changes nothing.
+A full build swaps in a complete new output/ (StagedOutput below). A rebuild that changed a handful of
+files must not rewrite ten thousand, so it writes only those into a hard-linked copy of output/ and
+swaps that in (patch_output), removing the outputs of deleted sources. Everything that can fail
+(loading, linking, rendering) has happened before the first file is touched, so a failed rebuild
+still changes nothing.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _replace(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-def _same(target: Path, data: bytes) -> bool:
+def same_bytes(target: Path, data: bytes) -> bool:
     try:
         return not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data
     except OSError:
@@ -94,7 +95,7 @@ def patch_output(out: Path, files: OutputFiles, copies: dict[str, Path], copy_di
         present = _link_tree(out, staging)  # what is really there: a build killed before it saved its
         # cache left files the cache does not know, and they must go as well
         written = _apply_changes(staging, files, copies, copy_digests, [*previous, *present], previous_copies)
-        output._swap(staging, out)  # the same inodes, so the stamps taken in staging stay true
+        output.swap_in(staging, out)  # the same inodes, so the stamps taken in staging stay true
     except OSError as exc:
         raise BuildError([ContentError(str(out), 0, f"could not write the site: {exc.strerror or exc}",
                                        "free some disk space or make the folder writable, or pass --out "
@@ -122,7 +123,7 @@ def _apply_changes(out: Path, files: OutputFiles, copies: dict[str, Path], copy_
     for name in sorted(files.touched & set(files.names)):
         target = out / name
         data = files[name]
-        if not _same(target, data):
+        if not same_bytes(target, data):
             _replace(target, data)
         written[name] = stamp(target)
     for name, source in sorted(copies.items()):
@@ -152,7 +153,7 @@ def _remove_empty_parents(folder: Path, out: Path) -> None:
 class StagedOutput:
     """A full build written while it renders: into a staging folder beside output/, swapped in at the end.
 
-    Like output.write_site (unchanged files are hard-linked from the old output), but the pages need not
+    Unchanged files are hard-linked from the old output, but the pages need not
     all be held in memory at once. `abort()` leaves output/ exactly as it was.
     """
 
@@ -167,16 +168,16 @@ class StagedOutput:
 
     def put(self, name: str, data: bytes) -> None:
         with _write_errors(self.out):
-            output._put(self.staging, self.out, name, data)
+            output.put_file(self.staging, self.out, name, data)
 
     def finish(self, files: OutputFiles, copies: dict[str, Path]) -> None:
         """Write what is still only in memory, copy the static files, swap the folders."""
         with _write_errors(self.out):
             for name in sorted(set(files.fresh) & set(files.names)):
-                output._put(self.staging, self.out, name, files.fresh[name])
+                output.put_file(self.staging, self.out, name, files.fresh[name])
             for name in sorted(copies):
-                output._put(self.staging, self.out, name, copies[name].read_bytes())
-            output._swap(self.staging, self.out)
+                output.put_file(self.staging, self.out, name, copies[name].read_bytes())
+            output.swap_in(self.staging, self.out)
         self.abort()  # after the swap, staging holds the old site
 
     def abort(self) -> None:

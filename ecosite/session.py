@@ -36,8 +36,7 @@ from .dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvi
                            meta_signature, template_signatures)
 from .errors import BuildError, ContentError, fail_if
 from .markdown import Heading, ParsedMarkdown
-from .output_patch import OutputFiles, Stamp, StagedOutput, patch_output, stamp
-from .output_patch import _same as same_bytes
+from .output_patch import OutputFiles, Stamp, StagedOutput, patch_output, same_bytes, stamp
 from .parallel import map_chunks
 from .site import Page, Site
 from .sources import Source, discover
