@@ -7,9 +7,9 @@ import socket
 import time
 from pathlib import Path
 
-from ecosite.builder import Project
-from ecosite.preview import BuildState
-from ecosite.serve import Preview
+from ecosite.pipeline import Project
+from ecosite.preview.builds import BuildState
+from ecosite.commands.serve import Preview
 
 BUILD_TIMEOUT = 30  # seconds a test waits for a rebuild before failing (a build takes one or two)
 
