@@ -12,7 +12,8 @@ import signal
 import sys
 from pathlib import Path
 
-from ecosite.pipeline import Project, build
+from ecosite.pipeline import build
+from ecosite.project import Project
 from ecosite.errors import BuildError
 from ecosite.write.staging import OutputRefused, check_out_dir
 from ecosite.progress import BuildProgress

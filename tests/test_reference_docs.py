@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from ecosite.pipeline import Project, generate
 from ecosite.content.config import SiteConfig
-from ecosite.content.models import PAGE_MODELS, PageMeta
+from ecosite.content.models import PageMeta
+from ecosite.registry import PAGE_MODELS
 from ecosite.render.templates import make_environment
 from ecosite.site.model import Page
 

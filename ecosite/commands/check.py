@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ecosite.outputs import sitemap
-from ecosite.pipeline import Project, generate
+from ecosite.pipeline import generate
+from ecosite.project import Project
 from ecosite.errors import BuildError, ContentError
 from ecosite.commands.page_scan import ScannedPage, scan_page
 from ecosite.outputs.redirects import output_path_of

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from ecosite.content.documents import load_document, load_yaml_file
 from ecosite.errors import ContentError
-from ecosite.content.models import PageMeta, page_model
+from ecosite.content.models import PageMeta
+from ecosite.registry import page_model
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _TRANSLITERATIONS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",

@@ -2,7 +2,7 @@
 
 The schemas are generated from the same pydantic models the build validates with, so an editor's
 warnings and the build's errors cannot drift apart. Models are collected from the registries
-(`SiteConfig`, `models.PAGE_MODELS`, `models.DATA_MODELS`), so a new model is included without
+(`SiteConfig`, `registry.PAGE_MODELS`, `registry.DATA_MODELS`), so a new model is included without
 touching this module. VS Code's YAML extension is pointed at them in `.vscode/settings.json`.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ecosite import pipeline as builder  # noqa: F401 - importing the build registers every data model (e.g. the summit's)
 from ecosite.content.config import SiteConfig
-from ecosite.content.models import DATA_MODELS, PAGE_MODELS, PageMeta
+from ecosite.content.models import PageMeta
+from ecosite.registry import DATA_MODELS, PAGE_MODELS
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 SETTINGS_KEY = "yaml.schemas"

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from ecosite.pipeline import Project
+from ecosite.project import Project
 from ecosite.write.staging import STAGING_MARK
 from ecosite.preview.builds import PreviewSession
 from ecosite.preview.server import WILDCARD_HOSTS, PreviewServer, bind

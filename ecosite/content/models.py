@@ -149,25 +149,6 @@ class ValuesData(Record):
     values: list[Value] = Field(min_length=1)
 
 
-# Which model validates which source: first match wins. Section pages use their section's model,
-# except a section's index.md, which is a plain page.
-PAGE_MODELS: dict[str, type[PageMeta]] = {"networks": NetworkMeta, "news": NewsMeta}
-DATA_MODELS: list[tuple[str, type[Record]]] = [
-    (r"about/values\.yaml", ValuesData),
-]  # ecosite/summit/programme.py adds summit/<year>.yaml when imported, below
-
-
-def page_model(rel: str) -> type[PageMeta]:
-    parts = rel.split("/")
-    if len(parts) > 1 and parts[-1] != "index.md":
-        return PAGE_MODELS.get(parts[0], PageMeta)
-    return PageMeta
-
-
-def data_model(rel: str) -> type[Record] | None:
-    return next((model for pattern, model in DATA_MODELS if re.fullmatch(pattern, rel)), None)
-
-
 def validate(model: type[BaseModel], data: YamlData, rel: str, context: dict, line_offset: int = 0):
     """Validate, returning (record, []) or (None, errors) with one ContentError per problem."""
     try:
@@ -240,5 +221,3 @@ def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> Co
                             "write the text after the colon; quote it if it starts with [ { ~ or is empty")
     return ContentError(rel, line, f"{where}: {message}", "correct the value")
 
-
-from ecosite.summit import programme as summit  # noqa: E402,F401 - the summit models build on this module and register themselves

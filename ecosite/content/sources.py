@@ -32,7 +32,7 @@ class Source:
     shown: str  # the path an editor sees in messages: relative to the project root
 
 
-def _ignored(name: str) -> bool:
+def is_ignored(name: str) -> bool:
     return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(("~", ".swp", ".tmp"))
 
 
@@ -48,7 +48,7 @@ def walk(base: Path, root: Path, errors: list[ContentError], skip: frozenset[Pat
         folder_path = Path(folder)
         for name in list(dirs):
             path = folder_path / name
-            if _ignored(name) or path in skip:
+            if is_ignored(name) or path in skip:
                 dirs.remove(name)
             elif path.is_symlink():
                 dirs.remove(name)
@@ -57,7 +57,7 @@ def walk(base: Path, root: Path, errors: list[ContentError], skip: frozenset[Pat
         dirs.sort()
         for name in sorted(files):
             path = folder_path / name
-            if _ignored(name):
+            if is_ignored(name):
                 continue
             if path.is_symlink():
                 problem = _symlink_problem(path, resolved_base, _shown(base, root))

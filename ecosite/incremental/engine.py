@@ -1,22 +1,22 @@
-"""Build sessions: the same stages as builder.generate, redoing only what the last build cannot vouch for.
+"""The build engine: the same stages as pipeline.generate, redoing only what the last build cannot vouch for.
 
-`Session(project).rebuild(changed_paths=None) -> BuildResult` builds the site into project.out. The
-session keeps the last build's state in memory (the preview server holds one Session and calls
+`Engine(project).rebuild(changed_paths=None) -> BuildResult` builds the site into project.out. The
+engine keeps the last build's state in memory (the preview server holds one Engine and calls
 `rebuild` after every save) and, unless `persistent=False`, in `.ecosite-cache/` for the next process
-(`ecosite build` uses a fresh Session each run). A rebuild:
+(`ecosite build` uses a fresh Engine each run). A rebuild:
 
 1. re-reads only sources whose bytes changed (a stat says so, or a digest when the stat is too recent
    to trust); `changed_paths` narrows that check to the paths a watcher reported;
 2. compiles those pages (front matter, Markdown) plus the pages whose links point at a page whose
-   address or headings changed, then links the whole site with builder.link;
-3. re-renders exactly the outputs whose recorded inputs (dependencies.py) changed, and those whose file
+   address or headings changed, then links the whole site with site.linking.link;
+3. re-renders exactly the outputs whose recorded inputs (render/dependencies.py) changed, and those whose file
    in output/ is missing or was altered;
 4. reruns the publishing stage (feed, sitemap, search...) when any output changed, then writes only the
    files whose bytes differ and removes the outputs of deleted sources.
 
 Anything that changes every output (site.yaml, the build options, the set of templates, the generator's
 own code) makes the build cold, exactly like a first build. Large cold builds use every core
-(parallel.py); the result is byte-identical to builder.generate.
+(workers.py); the result is byte-identical to pipeline.generate.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from typing import Iterable
 
 import jinja2
 
-from ecosite import pipeline as builder
 from ecosite.incremental import cache
 from ecosite.render import templates as render
 from ecosite.site.compiled import Draft, compile_pages, fill_links
@@ -41,14 +40,19 @@ from ecosite.markdown.parser import Heading, ParsedMarkdown
 from ecosite.write.in_place import OutputFiles, Stamp, StagedOutput, patch_output, same_bytes, stamp
 from ecosite.incremental.workers import map_chunks
 from ecosite.site.model import Page, Site
+from ecosite.content.config import load_config
 from ecosite.content.sources import Source, discover
+from ecosite.outputs.publishing import add_publishing_files
+from ecosite.project import BuildResult, Project, StageCallback, quiet
+from ecosite.site.linking import link
+from ecosite.site.loading import load_assets, load_data, load_pages
 
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
 ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
 
 
 @dataclass
-class BuildState:
+class LastBuild:
     """What the last successful build knew; pickled into .ecosite-cache/."""
 
     signature: str = ""
@@ -100,7 +104,7 @@ def _page_from_record(source: Source, record: tuple) -> Page:
     return Page(source, meta, url, parsed, body_line, content)
 
 
-def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: BuildState):
+def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBuild):
     """Every output's keys as numbers into one table (small to store, quick to compare)."""
     table: dict[Key, int] = {}
     interned: dict[frozenset, frozenset] = {}
@@ -114,24 +118,24 @@ def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: BuildS
     return list(table), deps
 
 
-class Session:
+class Engine:
     """One project's builds; see the module docstring."""
 
-    def __init__(self, project: builder.Project, persistent: bool = True):
+    def __init__(self, project: Project, persistent: bool = True):
         self.project = project
         self.persistent = persistent
-        self.state: BuildState | None = None
+        self.state: LastBuild | None = None
         self.cache_stamp: Stamp | None = None  # the cache file as this session last left it
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None,
-                on_stage: builder.StageCallback = builder._quiet) -> builder.BuildResult:
+                on_stage: StageCallback = quiet) -> BuildResult:
         started = time.perf_counter()
         started_ns = time.time_ns()
         project = self.project
         if not project.templates_dir.is_dir():
             raise BuildError([ContentError("templates", 0, "the templates folder is missing",
                                            "run the build from the project folder or pass --root")])
-        config, errors = builder.load_config(project.content_dir, project.base_url)
+        config, errors = load_config(project.content_dir, project.base_url)
         sources, discover_errors = discover(project.root, project.content_dir, project.static_dirs)
         errors = discover_errors + errors
         on_stage("reading", len(sources))
@@ -145,14 +149,14 @@ class Session:
         stamps, digests = self._fingerprint(sources, old, trusted)
         unchanged = {str(s.path) for s in sources if old.digests.get(str(s.path)) == digests[str(s.path)]}
 
-        assets, asset_errors = builder.load_assets(sources)
+        assets, asset_errors = load_assets(sources)
         pages, drafts, reused, page_errors = self._load_pages(config, sources, assets, old, unchanged)
         data, data_errors = self._load_data(config, sources, old, unchanged)
         errors += page_errors + data_errors + asset_errors
         on_stage("linking", len(pages))
         contents = {page.rel: page.content for page in reused}
         try:
-            site = builder.link(config, pages, data, assets)
+            site = link(config, pages, data, assets)
         except BuildError as failure:
             errors += failure.errors
         fail_if(errors)
@@ -182,9 +186,7 @@ class Session:
             published = old.published
             if republish:
                 before = set(files)
-                publish = getattr(builder, "add_publishing_files", None)
-                if publish is not None:
-                    publish(project, site, files, copies)
+                add_publishing_files(project, site, files, copies)
                 published = [name for name in files if name not in before]
 
             on_stage("writing", len(files) + len(copies))
@@ -203,7 +205,7 @@ class Session:
         for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
             outputs[name] = stamp(project.out / name)
 
-        state = BuildState(signature, started_ns, stamps, digests)
+        state = LastBuild(signature, started_ns, stamps, digests)
         state.pages = {page.rel: old.pages[page.rel] if page.rel in contents else _record(page)
                        for page in site.pages if not _is_generated(page)}
         state.skipped = {s.rel for s in sources if s.kind == "page"} - set(state.pages)
@@ -227,25 +229,25 @@ class Session:
                 pass  # a read-only project still builds; the next build is just cold
         self.cache_stamp = self._cache_stamp()
         elapsed = int((time.perf_counter() - started) * 1000)
-        return builder.BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
+        return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
 
     # -- the stages, incrementally ------------------------------------------------------------
 
     def _cache_stamp(self) -> Stamp | None:
         return stamp(cache.cache_file(self.project.root)) if self.persistent else None
 
-    def _previous(self, signature: str) -> BuildState:
+    def _previous(self, signature: str) -> LastBuild:
         state = self.state
         if state is not None and self._cache_stamp() != self.cache_stamp:
             state = None  # another build (`ecosite build` beside a preview) wrote output/ since: trust its record
         if state is None and self.persistent:
             state = cache.load(self.project.root)
-        if not isinstance(state, BuildState) or state.signature != signature:
-            return BuildState(signature)
+        if not isinstance(state, LastBuild) or state.signature != signature:
+            return LastBuild(signature)
         return state
 
     @staticmethod
-    def _fingerprint(sources: list[Source], old: BuildState, trusted: set[str] | None):
+    def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None):
         stamps, digests = {}, {}
         for source in sources:
             key = str(source.path)
@@ -261,7 +263,7 @@ class Session:
 
     def _compile(self, config, sources: list[Source]):
         project = self.project
-        parts = map_chunks(lambda chunk: compile_pages(builder.load_pages, project, config, chunk), sources)
+        parts = map_chunks(lambda chunk: compile_pages(load_pages, project, config, chunk), sources)
         pages, drafts, errors = [], {}, []
         for part_pages, part_drafts, part_errors in parts:
             pages += part_pages
@@ -269,7 +271,7 @@ class Session:
             errors += part_errors
         return pages, drafts, errors
 
-    def _load_pages(self, config, sources: list[Source], assets: dict, old: BuildState, unchanged: set[str]):
+    def _load_pages(self, config, sources: list[Source], assets: dict, old: LastBuild, unchanged: set[str]):
         """Compile changed pages, and unchanged ones whose link targets changed; reuse the rest."""
         page_sources = [s for s in sources if s.kind == "page"]
         keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)}
@@ -293,10 +295,10 @@ class Session:
         reused = [by_rel[rel] for rel in keep if rel in old.pages]
         return ordered, drafts, reused, errors
 
-    def _load_data(self, config, sources: list[Source], old: BuildState, unchanged: set[str]):
+    def _load_data(self, config, sources: list[Source], old: LastBuild, unchanged: set[str]):
         data_sources = [s for s in sources if s.kind == "data"]
         fresh = [s for s in data_sources if str(s.path) not in unchanged or s.rel.rsplit(".", 1)[0] not in old.data]
-        loaded, errors = builder.load_data(config, fresh)
+        loaded, errors = load_data(config, fresh)
         data = {}
         for source in data_sources:
             key = source.rel.rsplit(".", 1)[0]
@@ -307,7 +309,7 @@ class Session:
         return data, errors
 
     @staticmethod
-    def _finish_pages(site: Site, drafts: dict[str, Draft], contents: dict[str, str], old: BuildState):
+    def _finish_pages(site: Site, drafts: dict[str, Draft], contents: dict[str, str], old: LastBuild):
         """Fill resolved links into compiled pages, restore reused bodies and their warnings."""
         fresh_warnings: dict[str, list[ContentError]] = {}
         shown = {page.source.shown: page.rel for page in site.pages if page.rel in drafts}
@@ -340,7 +342,7 @@ class Session:
         return {target: signature(target) for target in targets}
 
     @staticmethod
-    def _dirty_pages(site: Site, old: BuildState, signatures: Signatures, compiled: set[str],
+    def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
                      damaged: set[str]) -> list[Page]:
         changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
         dirty = []
@@ -399,5 +401,5 @@ class Session:
                         files[name] = body
                     deps[name] = interned.setdefault(keys, keys)
         if failures:
-            raise BuildError([render._while_rendering(error, failed) for error, failed in failures.items()])
+            raise BuildError([render.while_rendering(error, failed) for error, failed in failures.items()])
         return files, deps

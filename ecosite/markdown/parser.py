@@ -175,7 +175,7 @@ def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
                                   "remove the &#...; code")
 
 
-def _links(tokens: list[Token]):
+def link_tokens(tokens: list[Token]):
     """Every (token, attribute, line index) for links and images, footnotes included."""
     line = 0
     for token in tokens:
@@ -204,7 +204,7 @@ def resolve_links(parsed: ParsedMarkdown, rel: str, shown: str, body_line: int,
     """Check every link's scheme and rewrite links to source files into site URLs, in place."""
     errors: list[ContentError] = []
     folder = posixpath.dirname(rel)
-    for token, attr, index in _links(parsed.tokens):
+    for token, attr, index in link_tokens(parsed.tokens):
         line = body_line + index
         url = str(token.attrGet(attr) or "")
         scheme = scheme_of(url)

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ecosite.pipeline import BuildResult, Project, StageCallback
+from ecosite.project import BuildResult, Project, StageCallback
 from ecosite.errors import BuildError, ContentError
 from ecosite.write.staging import OutputRefused
 from ecosite.progress import BuildProgress
-from ecosite.incremental.engine import Session
+from ecosite.incremental.engine import Engine
 
 
 class Rebuilder:
     """The one way the preview enters the engine: rebuild the project, given what changed.
 
-    It holds one engine Session for the whole preview, so its cache stays in memory between saves.
+    It holds one Engine for the whole preview, so its cache stays in memory between saves.
     `changed` names the files the watcher saw change; the engine decides what to reload and re-render.
     Changes seen by a build that failed are handed on to the next one, so fixing one file never hides
     another edit made in the same burst. The first build checks everything.
@@ -33,7 +33,7 @@ class Rebuilder:
 
     def __init__(self, project: Project):
         self.project = project
-        self.engine = Session(project)
+        self.engine = Engine(project)
         self.unbuilt: frozenset[Path] = frozenset()  # changes that no successful build has seen yet
 
     def rebuild(self, changed: frozenset[Path], on_stage: StageCallback) -> BuildResult:

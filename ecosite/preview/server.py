@@ -377,15 +377,3 @@ def bind(host: str, port: int, session: PreviewSession) -> PreviewServer:
                                                   flags=socket.AI_PASSIVE)[0]
     return PreviewServer(address, family, session, host)
 
-
-def add_arguments(parser) -> None:
-    """The `serve` command lives in ecosite.commands.serve; the command line looks for it here."""
-    from ecosite.commands.serve import add_arguments as add_serve_arguments
-
-    add_serve_arguments(parser)
-
-
-def run(args) -> int:
-    from ecosite.commands.serve import run as run_serve
-
-    return run_serve(args)

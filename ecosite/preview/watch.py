@@ -16,7 +16,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from ecosite.content.sources import _ignored as is_ignored_name  # the same rule discovery uses
+from ecosite.content.sources import is_ignored  # the same rule discovery uses
 
 CHANGE_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
 QUIET_SECONDS = 0.08  # a burst is over when nothing happened for this long
@@ -109,7 +109,7 @@ class _Collector(FileSystemEventHandler):
         paths = [Path(_text(event.src_path))]
         if event.event_type == "moved":
             paths.append(Path(_text(event.dest_path)))
-        wanted = [path for path in paths if not is_ignored_name(path.name)]
+        wanted = [path for path in paths if not is_ignored(path.name)]
         if event.is_directory and event.event_type == "modified":
             return  # a folder's own timestamp; the file events inside it say what changed
         if wanted:

@@ -165,11 +165,11 @@ def render_site(site: Site, templates_dir: Path) -> dict[str, bytes]:
         except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
             failures.setdefault(template_error(exc, templates_dir), []).append(page)
     if failures:
-        raise BuildError([_while_rendering(error, pages) for error, pages in failures.items()])
+        raise BuildError([while_rendering(error, pages) for error, pages in failures.items()])
     return files
 
 
-def _while_rendering(error: ContentError, pages: list[Page]) -> ContentError:
+def while_rendering(error: ContentError, pages: list[Page]) -> ContentError:
     """One message per template mistake, naming the page (or how many pages) it broke."""
     which = pages[0].source.shown if len(pages) == 1 else f"{len(pages)} pages, e.g. {pages[0].source.shown}"
     return ContentError(error.path, error.line, f"{error.message} (while rendering {which})", error.hint)

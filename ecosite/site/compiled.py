@@ -48,7 +48,7 @@ def open_links(page: Page) -> Draft:
     """Render the body with placeholders; keep only the link tokens in page.parsed."""
     kept: list[Token] = []
     targets = []
-    for number, (token, attr, line) in enumerate(markdown._links(page.parsed.tokens)):
+    for number, (token, attr, line) in enumerate(markdown.link_tokens(page.parsed.tokens)):
         original = token.copy()
         original.attrs = dict(token.attrs)
         url = str(token.attrGet(attr) or "")

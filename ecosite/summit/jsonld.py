@@ -7,12 +7,8 @@ clocks change is still exact.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ecosite.content.config import SiteConfig
-
-if TYPE_CHECKING:
-    from ecosite.summit.pages import EditionView, ProgrammeSession
+from ecosite.summit.views import EditionView, ProgrammeSession
 
 ATTENDANCE_MODES = {
     "in-person": "https://schema.org/OfflineEventAttendanceMode",

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from pydantic import AfterValidator, Field, PrivateAttr
 
 from ecosite.errors import ContentError
-from ecosite.content.models import DATA_MODELS, Day, ExternalUrl, Person, Record, Slug, Text
+from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text
 from ecosite.content.yamlsafe import KeyPath, YamlData
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -273,5 +273,3 @@ def _offset(offset: timedelta) -> str:
     sign = "+" if minutes >= 0 else "-"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
-
-DATA_MODELS.append((r"summit/\d{4}\.yaml", SummitEdition))

@@ -10,7 +10,8 @@ import pytest
 
 from ecosite.cli import main
 from ecosite.content.config import SiteConfig
-from ecosite.content.models import DATA_MODELS, PAGE_MODELS, PageMeta
+from ecosite.content.models import PageMeta
+from ecosite.registry import DATA_MODELS, PAGE_MODELS
 from ecosite.commands.schema import editor_mapping, render_schemas, schema_name
 from ecosite.content.yamlsafe import load_yaml
 
@@ -60,7 +61,7 @@ def test_the_real_data_files_pass_their_schemas():
 
 def test_the_real_front_matter_passes_its_schema():
     from ecosite.content.documents import load_document
-    from ecosite.content.models import page_model
+    from ecosite.registry import page_model
 
     for path in sorted((REPO / "content").rglob("*.md")):
         rel = path.relative_to(REPO / "content").as_posix()

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ecosite.incremental import workers as parallel
 from ecosite.pipeline import Project, build, generate
 from ecosite.errors import BuildError
-from ecosite.incremental.engine import Session
+from ecosite.incremental.engine import Engine
 
 TEMPLATES = {
     "base.html": """<!DOCTYPE html><html lang="{{ site.language }}"><head><title>{{ page.title }}</title>
@@ -164,11 +164,11 @@ def clean_build(root: Path) -> dict[str, bytes] | list[str]:
     return files
 
 
-def incremental_build(root: Path, session: Session | None) -> list[str] | None:
+def incremental_build(root: Path, session: Engine | None) -> list[str] | None:
     project = session.project if session else Project(root, root / "output")
     project.search = False
     try:
-        (session or Session(project)).rebuild()
+        (session or Engine(project)).rebuild()
     except BuildError as failure:
         return sorted(str(error) for error in failure.errors)
     return None
@@ -194,7 +194,7 @@ def test_incremental_output_is_byte_identical_to_a_clean_build(steps):
         root = make_site(Path(folder))
         project = Project(root, root / "output")
         project.search = False
-        session = Session(project)
+        session = Engine(project)
         assert incremental_build(root, session) is None
         for edit, same_process in steps:
             apply(root, edit)
@@ -239,5 +239,5 @@ def test_a_large_cold_build_in_worker_processes_equals_the_single_process_build(
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 4)  # a tuning constant: use the workers for 50 pages
     project = Project(root, tmp_path / "out")
     project.search = False
-    Session(project, persistent=False).rebuild()
+    Engine(project, persistent=False).rebuild()
     assert tree(tmp_path / "out") == clean_build(root)
