@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ecosite.project import Project
 from ecosite.write.staging import STAGING_MARK
-from ecosite.preview.builds import PreviewSession
+from ecosite.preview.builds import PreviewBuilds
 from ecosite.preview.server import WILDCARD_HOSTS, PreviewServer, bind
 from ecosite.preview.watch import ChangeWatcher
 
@@ -41,7 +41,7 @@ class Preview:
     def __init__(self, project: Project, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, poll: bool = False,
                  out: TextIO | None = None, err: TextIO | None = None):
         self.project = project
-        self.session = PreviewSession(project, out or sys.stdout, err or sys.stderr)
+        self.session = PreviewBuilds(project, out or sys.stdout, err or sys.stderr)
         self.server: PreviewServer = bind(host, port, self.session)
         self.watcher = ChangeWatcher(watched_folders(project), poll)
         self._threads: list[threading.Thread] = []

@@ -32,12 +32,13 @@ import jinja2
 
 from ecosite.incremental import cache
 from ecosite.render import templates as render
-from ecosite.site.compiled import Draft, compile_pages, fill_links
+from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
 from ecosite.render.dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvironment, TrackingHelpers, digest,
                            meta_signature, template_signatures)
 from ecosite.errors import BuildError, ContentError, fail_if
 from ecosite.markdown.parser import Heading, ParsedMarkdown
-from ecosite.write.in_place import OutputFiles, Stamp, StagedOutput, patch_output, same_bytes, stamp
+from ecosite.write.in_place import OutputFiles, Stamp, patch_output, same_bytes, stamp
+from ecosite.write.staging import StagedOutput
 from ecosite.incremental.workers import map_chunks
 from ecosite.site.model import Page, Site
 from ecosite.content.config import load_config
@@ -191,7 +192,7 @@ class Engine:
 
             on_stage("writing", len(files) + len(copies))
             if staged is not None:
-                staged.finish(files, copies)
+                staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
                 files.out = project.out
                 outputs = {name: stamp(project.out / name) for name in files}
             else:
@@ -309,7 +310,7 @@ class Engine:
         return data, errors
 
     @staticmethod
-    def _finish_pages(site: Site, drafts: dict[str, Draft], contents: dict[str, str], old: LastBuild):
+    def _finish_pages(site: Site, drafts: dict[str, CompiledBody], contents: dict[str, str], old: LastBuild):
         """Fill resolved links into compiled pages, restore reused bodies and their warnings."""
         fresh_warnings: dict[str, list[ContentError]] = {}
         shown = {page.source.shown: page.rel for page in site.pages if page.rel in drafts}

@@ -48,7 +48,7 @@ class Rebuilder:
 
 
 @dataclass(frozen=True)
-class BuildState:
+class PreviewState:
     """What the last build attempt left: its number, whether it worked, and what is being served."""
 
     number: int = 0
@@ -65,7 +65,7 @@ class BuildState:
 
 
 @dataclass
-class PreviewSession:
+class PreviewBuilds:
     """Runs builds one at a time and lets server threads wait for the next one."""
 
     project: Project
@@ -75,20 +75,20 @@ class PreviewSession:
     def __post_init__(self) -> None:
         self.rebuilder = Rebuilder(self.project)
         self.token = secrets.token_hex(8)  # tells a browser tab that the server was restarted
-        self._state = BuildState()
+        self._state = PreviewState()
         self._changed = threading.Condition()
         self._building = threading.Lock()
         self.closed = False
 
     @property
-    def state(self) -> BuildState:
+    def state(self) -> PreviewState:
         return self._state
 
     @property
     def building(self) -> bool:
         return self._building.locked()
 
-    def rebuild(self, changed: frozenset[Path] | set[Path] = frozenset()) -> BuildState:
+    def rebuild(self, changed: frozenset[Path] | set[Path] = frozenset()) -> PreviewState:
         """Build once, print the outcome, publish the new state to waiting browsers."""
         with self._building:
             started = time.perf_counter()
@@ -107,24 +107,24 @@ class PreviewSession:
                                        "fix the cause, then save any file to try again"),)
             else:
                 milliseconds = int((time.perf_counter() - started) * 1000)
-                state = BuildState(previous.number + 1, True, (),
+                state = PreviewState(previous.number + 1, True, (),
                                    frozenset(result.files) | frozenset(result.copies), milliseconds,
                                    result.site.config.base_path)
                 self._publish(state)
                 self._report_success(state, result, changed)
                 return state
-            state = BuildState(previous.number + 1, False, errors, previous.served,
+            state = PreviewState(previous.number + 1, False, errors, previous.served,
                                int((time.perf_counter() - started) * 1000), previous.base_path)
             self._publish(state)
             self._report_failure(state)
             return state
 
-    def _publish(self, state: BuildState) -> None:
+    def _publish(self, state: PreviewState) -> None:
         with self._changed:
             self._state = state
             self._changed.notify_all()
 
-    def wait_for_build(self, after: int, timeout: float) -> BuildState | None:
+    def wait_for_build(self, after: int, timeout: float) -> PreviewState | None:
         """The first state newer than build `after`, or None after `timeout` or once closed."""
         with self._changed:
             self._changed.wait_for(lambda: self.closed or self._state.number > after, timeout)
@@ -137,14 +137,14 @@ class PreviewSession:
             self.closed = True
             self._changed.notify_all()
 
-    def _report_success(self, state: BuildState, result: BuildResult, changed: set[Path]) -> None:
+    def _report_success(self, state: PreviewState, result: BuildResult, changed: set[Path]) -> None:
         what = _describe(changed, self.project.root)
         print(f"{what}Built {len(result.site.pages)} pages in {state.milliseconds} ms (build {state.number})",
               file=self.out, flush=True)
         for warning in result.warnings:
             print(f"warning: {warning}", file=self.err, flush=True)
 
-    def _report_failure(self, state: BuildState) -> None:
+    def _report_failure(self, state: PreviewState) -> None:
         for error in state.errors:
             print(error, file=self.err)
         count = len(state.errors)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from ecosite.preview.builds import BuildState
+from ecosite.preview.builds import PreviewState
 
 PREFIX = "/__ecosite/"
 SCRIPT_PATH = PREFIX + "live.js"
@@ -52,7 +52,7 @@ OVERLAY_STYLE = """\
 """ % {"overlay": OVERLAY_ID}
 
 
-def overlay_html(state: BuildState) -> str:
+def overlay_html(state: PreviewState) -> str:
     """The overlay listing each error as PATH:LINE: message - hint, escaped; empty when the build worked."""
     if state.ok:
         return ""
@@ -64,7 +64,7 @@ def overlay_html(state: BuildState) -> str:
             f" ({showing})</h2><ul>{items}</ul></section>")
 
 
-def inject(page: bytes, state: BuildState, session_token: str) -> bytes:
+def inject(page: bytes, state: PreviewState, session_token: str) -> bytes:
     """Add the overlay (if any) and the live-reload script just before </body>."""
     addition = (f'<link rel="stylesheet" href="{STYLE_PATH}">{overlay_html(state)}'
                 f'<script src="{SCRIPT_PATH}" data-build="{state.number}" data-session="{session_token}"></script>'
@@ -76,5 +76,5 @@ def inject(page: bytes, state: BuildState, session_token: str) -> bytes:
     return page[:at] + addition + page[at:]
 
 
-def event_data(state: BuildState, session_token: str) -> dict:
+def event_data(state: PreviewState, session_token: str) -> dict:
     return {**state.as_json(), "session": session_token, "overlay": overlay_html(state)}

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ecosite.preview import overlay
-from ecosite.preview.builds import BuildState, PreviewSession
+from ecosite.preview.builds import PreviewState, PreviewBuilds
 
 MAX_REQUEST_LINE = 8 * 1024
 MAX_HEADER_LINE = 8 * 1024
@@ -220,7 +220,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.respond_preview(path, state)
         self.respond_site(path, state)
 
-    def respond_preview(self, path: str, state: BuildState) -> None:
+    def respond_preview(self, path: str, state: PreviewState) -> None:
         if path == overlay.STATUS_PATH:
             return self.send_body(200, json.dumps(state.as_json()).encode(), "application/json")
         if path == overlay.EVENTS_PATH:
@@ -231,7 +231,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_body(200, overlay.OVERLAY_STYLE.encode(), content_type(path))
         self.send_error(HTTPStatus.NOT_FOUND)
 
-    def respond_site(self, path: str, state: BuildState) -> None:
+    def respond_site(self, path: str, state: PreviewState) -> None:
         base = state.base_path
         if not state.served:
             page = b"<!DOCTYPE html><title>Not built yet</title><body><p>The site has not built yet.</p></body>"
@@ -253,13 +253,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_not_found(state)
         self.send_file(200, name, body, state)
 
-    def send_file(self, code: int, name: str, body: bytes, state: BuildState) -> None:
+    def send_file(self, code: int, name: str, body: bytes, state: PreviewState) -> None:
         kind = content_type(name)
         if kind.startswith("text/html"):
             body = overlay.inject(body, state, self.server.session.token)
         self.send_body(code, body, kind)
 
-    def send_not_found(self, state: BuildState) -> None:
+    def send_not_found(self, state: PreviewState) -> None:
         body = read_contained(self.server.out, "404.html") if "404.html" in state.served else None
         if body is None:
             return self.send_body(404, b"404 Not Found\n", "text/plain; charset=utf-8")
@@ -268,7 +268,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def redirect(self, location: str) -> None:
         self.send_body(301, b"", "text/plain; charset=utf-8", {"Location": location})
 
-    def stream_events(self, state: BuildState) -> None:
+    def stream_events(self, state: PreviewState) -> None:
         """Server-sent events: the current build at once, then one event per finished build."""
         self.close_connection = True
         self.send_response(200)
@@ -287,7 +287,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
             seen = newer.number if newer else seen
 
-    def _event(self, state: BuildState) -> bytes:
+    def _event(self, state: PreviewState) -> bytes:
         data = json.dumps(overlay.event_data(state, self.server.session.token))
         return f"event: build\ndata: {data}\n\n".encode()
 
@@ -298,7 +298,7 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple, family: int, session: PreviewSession, host_name: str | None = None):
+    def __init__(self, address: tuple, family: int, session: PreviewBuilds, host_name: str | None = None):
         self.address_family = family
         self.session = session
         self.out = session.project.out
@@ -371,7 +371,7 @@ class PreviewServer(ThreadingHTTPServer):
         self.server_close()
 
 
-def bind(host: str, port: int, session: PreviewSession) -> PreviewServer:
+def bind(host: str, port: int, session: PreviewBuilds) -> PreviewServer:
     """Listen on host:port (port 0 picks a free one); raises OSError when that is impossible."""
     family, _, _, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
                                                   flags=socket.AI_PASSIVE)[0]

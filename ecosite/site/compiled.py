@@ -28,7 +28,7 @@ SLICE = 32  # pages parsed before their token trees are dropped
 
 
 @dataclass
-class Draft:
+class CompiledBody:
     """A compiled page's body: HTML with numbered link placeholders and the page's link targets."""
 
     html: str
@@ -44,7 +44,7 @@ def link_target(rel: str, url: str) -> tuple[str, str] | None:
     return ("page" if path.endswith(".md") else "static", target)
 
 
-def open_links(page: Page) -> Draft:
+def open_links(page: Page) -> CompiledBody:
     """Render the body with placeholders; keep only the link tokens in page.parsed."""
     kept: list[Token] = []
     targets = []
@@ -59,10 +59,10 @@ def open_links(page: Page) -> Draft:
         kept.append(Token("inline", "", 0, map=[line, line + 1], children=[original]))
     html = markdown.render(page.parsed)
     page.parsed = markdown.ParsedMarkdown(kept, page.parsed.headings, {})
-    return Draft(html, tuple(dict.fromkeys(targets)))
+    return CompiledBody(html, tuple(dict.fromkeys(targets)))
 
 
-def fill_links(page: Page, draft: Draft) -> str:
+def fill_links(page: Page, draft: CompiledBody) -> str:
     """The body HTML with every placeholder replaced by the address link() resolved."""
     addresses = []
     for wrapper in page.parsed.tokens:
@@ -71,7 +71,7 @@ def fill_links(page: Page, draft: Draft) -> str:
     return _PLACEHOLDER_RE.sub(lambda match: escapeHtml(addresses[int(match.group(1))]), draft.html)
 
 
-def compile_pages(load_pages, project, config, sources: list[Source]) -> tuple[list[Page], dict[str, Draft], list[ContentError]]:
+def compile_pages(load_pages, project, config, sources: list[Source]) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
     """load_pages (the build stage) on some sources, then each page's links opened.
 
     A few pages at a time: a page's token tree is many times its size, so only a slice's trees are

@@ -19,7 +19,7 @@ from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError
 from ecosite.content.models import Record
 from ecosite.site.model import Asset, Generated, LinkTargets, Page
-from ecosite.summit.programme import Session, SummitEdition
+from ecosite.summit.programme import SummitSession, SummitEdition
 from ecosite.summit.views import EditionView, ProgrammeDay, ProgrammeSession, SummitArchive, network_slug
 from ecosite.summit.jsonld import edition_event
 
@@ -121,7 +121,7 @@ class _DescriptionLinks:
         self.targets = LinkTargets(config, pages, assets, "content/summit/")
         self.warnings = warnings
 
-    def render(self, edition: SummitEdition, session: Session, path: tuple, errors: list[ContentError]) -> str:
+    def render(self, edition: SummitEdition, session: SummitSession, path: tuple, errors: list[ContentError]) -> str:
         if not session.description:
             return ""
         line = edition.line_of(path + ("description",)) + (1 if "\n" in session.description else 0)

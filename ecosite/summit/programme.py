@@ -48,7 +48,7 @@ class Speaker(Record):
     affiliation: Text | None = None
 
 
-class Session(Record):
+class SummitSession(Record):
     """One session of a summit day; `start`/`end` are local clock times on the day's date."""
 
     id: Slug
@@ -88,7 +88,7 @@ class SummitDay(Record):
     title: Text | None = None
     opens: Clock | None = None
     closes: Clock | None = None
-    sessions: list[Session] = []
+    sessions: list[SummitSession] = []
 
 
 class SummitEdition(Record):
@@ -117,7 +117,7 @@ class SummitEdition(Record):
         return self.end_date or self.start_date
 
     @property
-    def sessions(self) -> list[Session]:
+    def sessions(self) -> list[SummitSession]:
         """Every session of the edition, in file order."""
         return [s for day in self.days for s in day.sessions]
 
@@ -181,7 +181,7 @@ class _ProgrammeCheck:
         self.unique_ids()
         self.rooms_free()
 
-    def place(self, day: SummitDay, d: int, session: Session, s: int) -> None:
+    def place(self, day: SummitDay, d: int, session: SummitSession, s: int) -> None:
         """Turn a session's clock times into instants and check it fits its day."""
         path = ("days", d, "sessions", s)
         session._path = path
@@ -245,7 +245,7 @@ class _ProgrammeCheck:
 
     def rooms_free(self) -> None:
         """Two sessions may not be in one room at the same time; the later one names the earlier."""
-        by_room: dict[str, list[Session]] = {}
+        by_room: dict[str, list[SummitSession]] = {}
         for session in self._all():
             if session.room and session.starts_at and session.ends_at and session.ends_at > session.starts_at:
                 by_room.setdefault(session.room.casefold(), []).append(session)
@@ -260,7 +260,7 @@ class _ProgrammeCheck:
                                    f"{earlier.start}-{earlier.end}) in the room {later.room}",
                                    "change the time or the room of one of the two sessions")
 
-    def _all(self) -> list[Session]:
+    def _all(self) -> list[SummitSession]:
         return self.edition.sessions
 
 

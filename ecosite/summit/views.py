@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ecosite.site.model import Page
-from ecosite.summit.programme import Session, SummitDay, SummitEdition
+from ecosite.summit.programme import SummitSession, SummitDay, SummitEdition
 
 
 @dataclass
@@ -15,7 +15,7 @@ class ProgrammeSession:
     """A session as templates and calendars see it: with its edition, networks and links."""
 
     edition: SummitEdition
-    session: Session
+    session: SummitSession
     networks: list[Page]
     description_html: str
     ics_path: str  # site path of its own .ics file

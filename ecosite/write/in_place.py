@@ -1,6 +1,6 @@
 """Incremental writing: apply a rebuild's changes to output/ in place, and read unchanged files back.
 
-A full build swaps in a complete new output/ (StagedOutput below). A rebuild that changed a handful of
+A full build swaps in a complete new output/ (staging.StagedOutput). A rebuild that changed a handful of
 files must not rewrite ten thousand, so it writes only those into a hard-linked copy of output/ and
 swaps that in (patch_output), removing the outputs of deleted sources. Everything that can fail
 (loading, linking, rendering) has happened before the first file is touched, so a failed rebuild
@@ -148,54 +148,3 @@ def _remove_empty_parents(folder: Path, out: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-class StagedOutput:
-    """A full build written while it renders: into a staging folder beside output/, swapped in at the end.
-
-    Unchanged files are hard-linked from the old output, but the pages need not
-    all be held in memory at once. `abort()` leaves output/ exactly as it was.
-    """
-
-    def __init__(self, out: Path):
-        self.out = out.resolve()
-        self.staging = output.staging_dir(self.out)
-        with _write_errors(self.out):
-            output.remove_stale_staging(self.out)
-            self.out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging.mkdir()
-
-    def put(self, name: str, data: bytes) -> None:
-        with _write_errors(self.out):
-            output.put_file(self.staging, self.out, name, data)
-
-    def finish(self, files: OutputFiles, copies: dict[str, Path]) -> None:
-        """Write what is still only in memory, copy the static files, swap the folders."""
-        with _write_errors(self.out):
-            for name in sorted(set(files.fresh) & set(files.names)):
-                output.put_file(self.staging, self.out, name, files.fresh[name])
-            for name in sorted(copies):
-                output.put_file(self.staging, self.out, name, copies[name].read_bytes())
-            output.swap_in(self.staging, self.out)
-        self.abort()  # after the swap, staging holds the old site
-
-    def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
-class _write_errors:
-    """A full disk or a read-only folder is reported as a build error, never a traceback."""
-
-    def __init__(self, out: Path):
-        self.out = out
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, traceback) -> bool:  # noqa: ANN001
-        if isinstance(exc, OSError):
-            raise BuildError([ContentError(str(self.out), 0, f"could not write the site: {exc.strerror or exc}",
-                                           "free some disk space or make the folder writable, or pass --out "
-                                           "with another folder")]) from None
-        return False

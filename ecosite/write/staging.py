@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ecosite.errors import BuildError, ContentError
 
 STAGING_MARK = ".staging-"
 _RENAME_EXCHANGE = 2
@@ -92,3 +93,54 @@ def swap_in(staging: Path, out: Path) -> None:
     os.rename(out, old)
     os.rename(staging, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+class StagedOutput:
+    """A full build written while it renders: into a staging folder beside output/, swapped in at the end.
+
+    Unchanged files are hard-linked from the old output, but the pages need not
+    all be held in memory at once. `abort()` leaves output/ exactly as it was.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.staging = staging_dir(self.out)
+        with write_errors(self.out):
+            remove_stale_staging(self.out)
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging.mkdir()
+
+    def put(self, name: str, data: bytes) -> None:
+        with write_errors(self.out):
+            put_file(self.staging, self.out, name, data)
+
+    def finish(self, pending: dict[str, bytes], copies: dict[str, Path]) -> None:
+        """Write the files still only in memory, copy the static files, swap the folders."""
+        with write_errors(self.out):
+            for name in sorted(pending):
+                put_file(self.staging, self.out, name, pending[name])
+            for name in sorted(copies):
+                put_file(self.staging, self.out, name, copies[name].read_bytes())
+            swap_in(self.staging, self.out)
+        self.abort()  # after the swap, staging holds the old site
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class write_errors:
+    """A full disk or a read-only folder is reported as a build error, never a traceback."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, traceback) -> bool:  # noqa: ANN001
+        if isinstance(exc, OSError):
+            raise BuildError([ContentError(str(self.out), 0, f"could not write the site: {exc.strerror or exc}",
+                                           "free some disk space or make the folder writable, or pass --out "
+                                           "with another folder")]) from None
+        return False
