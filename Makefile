@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve check bench clean
+.PHONY: site test lint serve check bench clean
 
 $(VENV)/.installed-site: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-site
 site: $(VENV)/.installed-site
 	$(BIN)/ecosite build $(BUILD_FLAGS)
 
-test: $(VENV)/.installed-test
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
+
+# ruff (the rules in pyproject.toml) and mypy (check_untyped_defs) must pass before any test runs.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 serve: $(VENV)/.installed-site
 	$(BIN)/ecosite serve

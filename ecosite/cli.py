@@ -11,12 +11,13 @@ import importlib.util
 import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
-from ecosite.pipeline import build
-from ecosite.project import Project
 from ecosite.errors import BuildError
-from ecosite.write.staging import OutputRefused, check_out_dir
+from ecosite.pipeline import build
 from ecosite.progress import BuildProgress
+from ecosite.project import Project
+from ecosite.write.staging import OutputRefused, check_out_dir
 
 USAGE_ERROR = 2
 
@@ -102,7 +103,7 @@ def _run(name: str, args: argparse.Namespace) -> int:
     return importlib.import_module(f"ecosite.{COMMAND_MODULES[name]}").run(args)
 
 
-def _terminate(signum, frame):  # noqa: ANN001 - signal handler signature
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 

@@ -55,7 +55,7 @@ class BuildProgress:
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
-    def __enter__(self) -> "BuildProgress":
+    def __enter__(self) -> BuildProgress:
         if self.interactive:
             self._ticker = threading.Thread(target=self._tick, name="build-progress", daemon=True)
             self._ticker.start()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ecosite.errors import ContentError
 
@@ -12,22 +13,25 @@ if TYPE_CHECKING:  # for annotations only: the site model sits above this module
     from ecosite.site.model import Site
 
 
-@dataclass
+@dataclass(init=False)
 class Project:
     """Where a build reads and writes, and how."""
 
     root: Path
-    out: Path | None = None
-    base_url: str | None = None
-    drafts: bool = False
-    strict: bool = False
-    search: bool = True  # build the Pagefind search index (--no-search turns it off)
-    minify: bool = False
-    gzip: bool = False  # precompressed .gz beside text files
+    out: Path  # ROOT/output unless given
+    base_url: str | None
+    drafts: bool
+    strict: bool
+    search: bool  # build the Pagefind search index (--no-search turns it off)
+    minify: bool
+    gzip: bool  # precompressed .gz beside text files
 
-    def __post_init__(self) -> None:
-        self.root = self.root.resolve()
-        self.out = (self.out or self.root / "output").resolve()
+    def __init__(self, root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False,
+                 strict: bool = False, search: bool = True, minify: bool = False, gzip: bool = False):
+        self.root = root.resolve()
+        self.out = (out or self.root / "output").resolve()
+        self.base_url, self.drafts, self.strict = base_url, drafts, strict
+        self.search, self.minify, self.gzip = search, minify, gzip
 
     @property
     def content_dir(self) -> Path:
@@ -45,7 +49,7 @@ class Project:
 @dataclass
 class BuildResult:
     site: Site
-    files: dict[str, bytes]
+    files: MutableMapping[str, bytes]  # name -> bytes; unchanged files are read from output/ when asked
     copies: dict[str, Path]
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0

@@ -7,9 +7,9 @@ import socket
 import time
 from pathlib import Path
 
+from ecosite.commands.serve import Preview
 from ecosite.pipeline import Project
 from ecosite.preview.builds import PreviewState
-from ecosite.commands.serve import Preview
 
 BUILD_TIMEOUT = 30  # seconds a test waits for a rebuild before failing (a build takes one or two)
 

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import yaml
+from preview_support import get, start_preview, wait_until_quiet
 
 from ecosite.cli import make_parser
-from preview_support import get, start_preview, wait_until_quiet
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = (REPO / "EDITING.md").read_text(encoding="utf-8")

@@ -16,9 +16,9 @@ import jinja2
 import pytest
 from pydantic import BaseModel
 
-from ecosite.pipeline import Project, generate
 from ecosite.content.config import SiteConfig
 from ecosite.content.models import PageMeta
+from ecosite.pipeline import Project, generate
 from ecosite.registry import PAGE_MODELS
 from ecosite.render.templates import make_environment
 from ecosite.site.model import Page

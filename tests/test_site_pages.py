@@ -339,6 +339,6 @@ def test_core_pages_need_no_javascript(doc, path):
 
 def test_the_404_page_works_at_any_depth(doc):
     page = doc("/404.html")
-    links = [a.attrs["href"] for a in page.find_all("a")] + [l.attrs["href"] for l in page.find_all("link")]
+    links = [a.attrs["href"] for a in page.find_all("a")] + [link.attrs["href"] for link in page.find_all("link")]
     assert all(href.startswith(("/", "https://", "http://", "#")) for href in links), links
     assert page.find("meta", name="robots").attrs["content"] == "noindex"

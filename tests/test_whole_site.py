@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SITES, copy_project
-from ecosite.pipeline import Project, build
+
 from ecosite.errors import BuildError
+from ecosite.pipeline import Project, build
 
 SMALL = SITES / "small"
 

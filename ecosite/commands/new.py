@@ -17,8 +17,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ecosite.content.documents import load_document, load_yaml_file
-from ecosite.errors import ContentError
 from ecosite.content.models import PageMeta
+from ecosite.errors import ContentError
 from ecosite.registry import page_model
 
 # Letters that Unicode does not decompose into a base letter plus an accent.

@@ -46,7 +46,7 @@ def pattern_to_glob(pattern: str) -> str:
 def content_models() -> list[tuple[str, type[BaseModel], list[str]]]:
     """(schema name, model, the content files it validates as globs) for every model, stable order."""
     found: list[tuple[str, type[BaseModel], list[str]]] = [("site", SiteConfig, ["content/site.yaml"])]
-    pages = [PageMeta, *PAGE_MODELS.values()]
+    pages: list[type[BaseModel]] = [PageMeta, *PAGE_MODELS.values()]
     for model in dict.fromkeys(pages):
         found.append((schema_name(model), model, []))  # Markdown front matter: no YAML file to map
     globs: dict[type[BaseModel], list[str]] = {}

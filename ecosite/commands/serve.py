@@ -15,14 +15,15 @@ import shutil
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from ecosite.project import Project
-from ecosite.write.staging import STAGING_MARK
 from ecosite.preview.builds import PreviewBuilds
 from ecosite.preview.server import WILDCARD_HOSTS, PreviewServer, bind
 from ecosite.preview.watch import ChangeWatcher
+from ecosite.project import Project
+from ecosite.write.staging import STAGING_MARK
 
 DEFAULT_PORT = 8000
 DEFAULT_HOST = "127.0.0.1"
@@ -71,7 +72,7 @@ class Preview:
         """No build running and no change waiting for one: what a tool waits for before it looks."""
         return not self.session.building and not self.watcher.pending
 
-    def start_in_background(self) -> "Preview":
+    def start_in_background(self) -> Preview:
         """For tests and tools: everything, rebuilds included, on background threads."""
         self.start()
         self._spawn(self.rebuild_on_changes, "preview-rebuild")
@@ -86,12 +87,12 @@ class Preview:
             thread.join(timeout=30)
         remove_own_staging(self.project.out)
 
-    def _spawn(self, target, name: str) -> None:
+    def _spawn(self, target: Callable[[], object], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
 
-    def __enter__(self) -> "Preview":
+    def __enter__(self) -> Preview:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -133,7 +134,7 @@ def reaches_other_machines(host: str) -> bool:
         infos = socket.getaddrinfo(host or None, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except OSError:
         return False
-    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+    return any(not ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
 from ecosite.content.documents import load_yaml_file
-from ecosite.errors import ContentError
 from ecosite.content.models import ExternalUrl, Record, Text, validate
+from ecosite.errors import ContentError
 
 
 def _timezone(value: str) -> str:
@@ -39,7 +39,7 @@ class NavItem(Record):
     url: ExternalUrl | None = None
 
     @model_validator(mode="after")
-    def _one_target(self) -> "NavItem":
+    def _one_target(self) -> NavItem:
         if (self.page is None) == (self.url is None):
             raise ValueError("give either `page` or `url` | `page: about/index.md` for a page of this site, `url:` for another site")
         return self

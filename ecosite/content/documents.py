@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecosite.errors import ContentError
 from ecosite.content.yamlsafe import YamlData, YamlProblem, load_yaml
+from ecosite.errors import ContentError
 
 MAX_FILE_BYTES = 2_000_000
 _FORBIDDEN_CONTROLS = ({chr(c) for c in range(32) if chr(c) not in "\t\n"} | {chr(c) for c in range(0x7F, 0xA0)}

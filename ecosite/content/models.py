@@ -12,11 +12,20 @@ from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
-                      ValidationError, ValidationInfo)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import ErrorDetails
 
-from ecosite.errors import ContentError
 from ecosite.content.yamlsafe import YamlData
+from ecosite.errors import ContentError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ALIASES = 50  # old addresses one page may keep; a 2 MB list of them wrote 140,000 redirect files
@@ -149,7 +158,8 @@ class ValuesData(Record):
     values: list[Value] = Field(min_length=1)
 
 
-def validate(model: type[BaseModel], data: YamlData, rel: str, context: dict, line_offset: int = 0):
+def validate(model: type[BaseModel], data: YamlData, rel: str, context: dict, line_offset: int = 0
+             ) -> tuple[Any, list[ContentError]]:
     """Validate, returning (record, []) or (None, errors) with one ContentError per problem."""
     try:
         return model.model_validate(data.value, context=context), []
@@ -184,7 +194,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> ContentError:
+def _describe(err: ErrorDetails, model: type[BaseModel], data: YamlData, rel: str) -> ContentError:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     line = data.line_of(loc)
     where = field_path(loc)

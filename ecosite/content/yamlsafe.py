@@ -9,12 +9,14 @@ is recorded under its key path so a validation error can point at the line an ed
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import BaseResolver
@@ -45,7 +47,9 @@ _Resolver.add_implicit_resolver(INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"
 
 
 class _Composer(Composer):
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+    peek_event: Callable[[], Any]  # from PyYAML's Parser, which the loader mixes in
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
         if isinstance(event, AliasEvent) or (
             isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor
@@ -136,7 +140,7 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation and quotes on this line and the one before"
 
 
-def _construct(node, path: KeyPath, lines: dict[KeyPath, int], depth: int, offset: int = 0) -> object:  # noqa: ANN001
+def _construct(node: Node, path: KeyPath, lines: dict[KeyPath, int], depth: int, offset: int = 0) -> object:
     line = node.start_mark.line + 1
     lines[path] = line
     if depth > MAX_DEPTH:
@@ -182,7 +186,7 @@ _INVISIBLE = ({chr(c) for c in range(0x20) if chr(c) not in "\t\n"} | {chr(c) fo
               | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029\ufffe\uffff"))
 
 
-def _visible_text(node) -> str:  # noqa: ANN001
+def _visible_text(node: Node) -> str:
     bad = sorted(set(node.value) & _INVISIBLE)
     if bad:
         raise YamlProblem(node.start_mark.line + 1, f"the value holds the invisible character U+{ord(bad[0]):04X}",
@@ -190,7 +194,7 @@ def _visible_text(node) -> str:  # noqa: ANN001
     return node.value
 
 
-def _tag_problem(node) -> YamlProblem:  # noqa: ANN001
+def _tag_problem(node: Node) -> YamlProblem:
     return YamlProblem(
         node.start_mark.line + 1,
         f"YAML tag `{node.tag}` is not allowed",

@@ -24,29 +24,39 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import cast
 
 import jinja2
 
-from ecosite.incremental import cache
-from ecosite.render import templates as render
-from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
-from ecosite.render.dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvironment, TrackingHelpers, digest,
-                           meta_signature, template_signatures)
-from ecosite.errors import BuildError, ContentError, fail_if
-from ecosite.markdown.parser import Heading, ParsedMarkdown
-from ecosite.write.in_place import OutputFiles, Stamp, patch_output, same_bytes, stamp
-from ecosite.write.staging import StagedOutput
-from ecosite.incremental.workers import map_chunks
-from ecosite.site.model import Page, Site
-from ecosite.content.config import load_config
+from ecosite.content.config import SiteConfig, load_config
 from ecosite.content.sources import Source, discover
+from ecosite.errors import BuildError, ContentError, fail_if
+from ecosite.incremental import cache
+from ecosite.incremental.workers import map_chunks
+from ecosite.markdown.parser import Heading, ParsedMarkdown
 from ecosite.outputs.publishing import add_publishing_files
 from ecosite.project import BuildResult, Project, StageCallback, quiet
+from ecosite.render import templates as render
+from ecosite.render.dependencies import (
+    Key,
+    Recording,
+    Signatures,
+    TrackedSite,
+    TrackingEnvironment,
+    TrackingHelpers,
+    digest,
+    meta_signature,
+    template_signatures,
+)
+from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
 from ecosite.site.linking import link
 from ecosite.site.loading import load_assets, load_data, load_pages
+from ecosite.site.model import Page, Site, SiteData
+from ecosite.write.in_place import OutputFiles, Stamp, patch_output, same_bytes, stamp
+from ecosite.write.staging import StagedOutput
 
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
 ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
@@ -70,7 +80,7 @@ class LastBuild:
     keys: list[Key] = field(default_factory=list)  # every dependency key, numbered
     key_sigs: list[str] = field(default_factory=list)  # each key's signature when last used
     deps: dict[str, frozenset[int]] = field(default_factory=dict)  # output -> numbers of the keys it read
-    outputs: dict[str, Stamp] = field(default_factory=dict)  # every file written -> its stamp
+    outputs: dict[str, Stamp | None] = field(default_factory=dict)  # every file written -> its stamp
     copies: dict[str, str] = field(default_factory=dict)  # asset output -> source digest
     site_files: dict[str, str] = field(default_factory=dict)  # generated file -> digest
     published: list[str] = field(default_factory=list)  # files the publishing stage added
@@ -105,7 +115,8 @@ def _page_from_record(source: Source, record: tuple) -> Page:
     return Page(source, meta, url, parsed, body_line, content)
 
 
-def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBuild):
+def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBuild
+                 ) -> tuple[list[Key], dict[str, frozenset[int]]]:
     """Every output's keys as numbers into one table (small to store, quick to compare)."""
     table: dict[Key, int] = {}
     interned: dict[frozenset, frozenset] = {}
@@ -248,7 +259,8 @@ class Engine:
         return state
 
     @staticmethod
-    def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None):
+    def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None
+                     ) -> tuple[dict[str, tuple[int, int, int]], dict[str, str]]:
         stamps, digests = {}, {}
         for source in sources:
             key = str(source.path)
@@ -262,7 +274,8 @@ class Engine:
             digests[key] = old.digests[key] if settled and old.stamps.get(key) == now else _content_digest(source.path)
         return stamps, digests
 
-    def _compile(self, config, sources: list[Source]):
+    def _compile(self, config: SiteConfig, sources: list[Source]
+                 ) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
         project = self.project
         parts = map_chunks(lambda chunk: compile_pages(load_pages, project, config, chunk), sources)
         pages, drafts, errors = [], {}, []
@@ -272,7 +285,8 @@ class Engine:
             errors += part_errors
         return pages, drafts, errors
 
-    def _load_pages(self, config, sources: list[Source], assets: dict, old: LastBuild, unchanged: set[str]):
+    def _load_pages(self, config: SiteConfig, sources: list[Source], assets: dict, old: LastBuild, unchanged: set[str]
+                    ) -> tuple[list[Page], dict[str, CompiledBody], list[Page], list[ContentError]]:
         """Compile changed pages, and unchanged ones whose link targets changed; reuse the rest."""
         page_sources = [s for s in sources if s.kind == "page"]
         keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)}
@@ -296,7 +310,8 @@ class Engine:
         reused = [by_rel[rel] for rel in keep if rel in old.pages]
         return ordered, drafts, reused, errors
 
-    def _load_data(self, config, sources: list[Source], old: LastBuild, unchanged: set[str]):
+    def _load_data(self, config: SiteConfig, sources: list[Source], old: LastBuild, unchanged: set[str]
+                   ) -> tuple[SiteData, list[ContentError]]:
         data_sources = [s for s in sources if s.kind == "data"]
         fresh = [s for s in data_sources if str(s.path) not in unchanged or s.rel.rsplit(".", 1)[0] not in old.data]
         loaded, errors = load_data(config, fresh)
@@ -310,7 +325,8 @@ class Engine:
         return data, errors
 
     @staticmethod
-    def _finish_pages(site: Site, drafts: dict[str, CompiledBody], contents: dict[str, str], old: LastBuild):
+    def _finish_pages(site: Site, drafts: dict[str, CompiledBody], contents: dict[str, str], old: LastBuild
+                      ) -> dict[str, list[ContentError]]:
         """Fill resolved links into compiled pages, restore reused bodies and their warnings."""
         fresh_warnings: dict[str, list[ContentError]] = {}
         shown = {page.source.shown: page.rel for page in site.pages if page.rel in drafts}
@@ -328,7 +344,7 @@ class Engine:
         return fresh_warnings
 
     @staticmethod
-    def _target_signatures_from(pages: dict[str, Page], assets: dict):
+    def _target_signatures_from(pages: dict[str, Page], assets: dict) -> Callable[[tuple], str]:
         def signature(target: tuple) -> str:
             kind, rel = target
             if kind == "page":
@@ -355,7 +371,8 @@ class Engine:
                 dirty.append(page)
         return dirty
 
-    def _render(self, site: Site, pages: list[Page], sink=None) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:  # noqa: ANN001
+    def _render(self, site: Site, pages: list[Page], sink: Callable[[str, bytes], None] | None = None
+                ) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
         """Render some pages with dependency recording; template errors collected as render_site does.
 
         With `sink(name, bytes)` each page is written where it is rendered (in the worker) instead of returned."""
@@ -371,17 +388,18 @@ class Engine:
         helpers = TrackingHelpers(site)
         tracked = TrackedSite(site)
 
-        def render_some(chunk: list[Page]) -> list[tuple]:
-            results = []
+        def render_some(chunk: list[Page]) -> list[tuple[str, bytes | None, frozenset[Key] | None, ContentError | None]]:
+            results: list[tuple[str, bytes | None, frozenset[Key] | None, ContentError | None]] = []
             for page in chunk:
                 try:
                     with Recording() as keys:
-                        body = render.render_page(page, tracked, env, helpers)
+                        rendered = render.render_page(page, cast(Site, tracked), env, helpers)
                 except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
                     results.append((page.output_path, None, None, render.template_error(exc, templates_dir)))
                     continue
+                body: bytes | None = rendered
                 if sink is not None:  # written here, in the worker: rendered pages never travel back
-                    sink(page.output_path, body)
+                    sink(page.output_path, rendered)
                     body = None
                 keys.discard(("meta", page.rel))
                 keys.discard(("body", page.rel))
@@ -390,14 +408,16 @@ class Engine:
                 results.append((page.output_path, body, frozenset(keys), None))
             return results
 
-        files, deps, failures = {}, {}, {}
+        files: dict[str, bytes] = {}
+        deps: dict[str, frozenset[Key]] = {}
+        failures: dict[ContentError, list[Page]] = {}
         by_output = {page.output_path: page for page in pages}
         interned: dict[frozenset, frozenset] = {}
         for part in map_chunks(render_some, pages):
             for name, body, keys, error in part:
                 if error is not None:
                     failures.setdefault(error, []).append(by_output[name])
-                else:
+                elif keys is not None:
                     if body is not None:
                         files[name] = body
                     deps[name] = interned.setdefault(keys, keys)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 POOL_THRESHOLD = 300  # items; below this one process is faster than starting workers
 CHUNKS_PER_WORKER = 6
 
-_job: tuple[Callable, Sequence] | None = None  # what forked workers run, set just before forking
+_job: tuple[Callable, list] | None = None  # what forked workers run, set just before forking
 
 
 def worker_count() -> int:
@@ -26,11 +30,12 @@ def worker_count() -> int:
 
 
 def _run_chunk(bounds: tuple[int, int]) -> Any:
+    assert _job is not None, "map_chunks sets the job before forking"
     function, items = _job
     return function(items[bounds[0]:bounds[1]])
 
 
-def map_chunks(function: Callable[[Sequence], Any], items: Sequence) -> Iterator[Any]:
+def map_chunks(function: Callable[[list[T]], R], items: list[T]) -> Iterator[R]:
     """function(chunk) for each chunk of items, in order, as each is ready; in workers when there are
     enough items (a result is handed over as soon as it arrives, so they need not all fit in memory).
 

@@ -14,8 +14,9 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -78,8 +79,8 @@ def _check_budget() -> None:
             raise MarkdownTooSlow(_budget.line)
 
 
-def _budgeted(fn, is_block: bool = False):  # noqa: ANN001, ANN202 - wraps markdown-it rule functions
-    def rule(*args):  # noqa: ANN002, ANN202
+def _budgeted(fn: Callable[..., Any], is_block: bool = False) -> Callable[..., Any]:
+    def rule(*args: Any) -> Any:
         if is_block:
             _budget.line = args[1]  # block rules are called as (state, start_line, end_line, silent)
         _check_budget()
@@ -110,7 +111,7 @@ def _make_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
-    md.validateLink = lambda url: True  # every link is checked by `check_links` instead, with a line
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # every link is checked by `check_links` instead, with a line
     _add_time_budget(md)
     return md
 
@@ -175,7 +176,7 @@ def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
                                   "remove the &#...; code")
 
 
-def link_tokens(tokens: list[Token]):
+def link_tokens(tokens: list[Token]) -> Iterator[tuple[Token, str, int]]:
     """Every (token, attribute, line index) for links and images, footnotes included."""
     line = 0
     for token in tokens:

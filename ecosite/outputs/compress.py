@@ -6,6 +6,7 @@ The gzip header's time is 0 and it names no file, so the same input gives the sa
 from __future__ import annotations
 
 import gzip
+from collections.abc import MutableMapping
 from pathlib import Path
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".ics", ".map", ".webmanifest"}
@@ -20,7 +21,7 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def add_gzip_copies(files: dict[str, bytes], copies: dict[str, Path]) -> None:
+def add_gzip_copies(files: MutableMapping[str, bytes], copies: dict[str, Path]) -> None:
     """Add `<file>.gz` for every text file worth compressing, generated or copied."""
     sources = dict(files)
     sources.update({rel: path.read_bytes() for rel, path in copies.items() if is_text(rel)})

@@ -7,7 +7,7 @@ another date for `<updated>`, and that is SOURCE_DATE_EPOCH, never the build mac
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 from ecosite.errors import BuildError, ContentError
@@ -21,17 +21,23 @@ def source_date_epoch() -> datetime:
     """The reproducible-builds date: SOURCE_DATE_EPOCH if set, else the Unix epoch (never "now")."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
-        return datetime.fromtimestamp(0, timezone.utc)
+        return datetime.fromtimestamp(0, UTC)
     if not value.isdigit():
         raise BuildError([ContentError("SOURCE_DATE_EPOCH", 0, f"`{value}` is not a number of seconds",
                                        "set it to a Unix time, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")])
-    return datetime.fromtimestamp(int(value), timezone.utc)
+    return datetime.fromtimestamp(int(value), UTC)
+
+
+def dated(page: Page) -> datetime:
+    """A news item's date: news_items keeps only pages that have one."""
+    assert page.date is not None
+    return page.date
 
 
 def news_items(site: Site) -> list[Page]:
     """Published, dated news pages, newest first."""
     items = [p for p in site.section(NEWS_SECTION) if p.date and not p.meta.draft]
-    return sorted(items, key=lambda p: (-p.date.timestamp(), p.url))
+    return sorted(items, key=lambda p: (-dated(p).timestamp(), p.url))
 
 
 def has_news(site: Site) -> bool:
@@ -50,7 +56,7 @@ def atom_feed(site: Site) -> bytes:
     title = f"{index.title if index else 'News'} | {config.title}"
     subtitle = (index.summary if index else None) or config.description
     items = news_items(site)
-    updated = max((p.date for p in items), default=None) or source_date_epoch()
+    updated = max((dated(p) for p in items), default=None) or source_date_epoch()
     author = config.organisation.legal_name or config.title
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -73,8 +79,8 @@ def atom_feed(site: Site) -> bytes:
             f"<title>{escape(page.title)}</title>",
             f'<link rel="alternate" type="text/html" href="{address}"/>',
             f"<id>{address}</id>",
-            f"<published>{_stamp(page.date)}</published>",
-            f"<updated>{_stamp(page.date)}</updated>",
+            f"<published>{_stamp(dated(page))}</published>",
+            f"<updated>{_stamp(dated(page))}</updated>",
         ]
         if page.summary:
             lines.append(f"<summary>{escape(page.summary)}</summary>")

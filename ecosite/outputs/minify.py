@@ -6,6 +6,8 @@ opening <html> and <head> tags (they carry `lang`) and the doctype.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+
 import minify_html
 
 
@@ -15,7 +17,7 @@ def minify_page(html: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def minify_pages(files: dict[str, bytes]) -> None:
+def minify_pages(files: MutableMapping[str, bytes]) -> None:
     """Minify every HTML file in place."""
     for rel in sorted(files):
         if rel.endswith(".html"):

@@ -8,21 +8,13 @@ see the final pages.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Protocol
 
 from ecosite.outputs import compress, feeds, minify, redirects, search, sitemap
+from ecosite.project import Project
 from ecosite.render.templates import make_environment, template_for
 from ecosite.site.model import Site
-
-
-class PublishOptions(Protocol):
-    """The build options this stage reads (ecosite.pipeline.Project has them)."""
-
-    search: bool
-    minify: bool
-    gzip: bool
-    templates_dir: Path
 
 
 def not_for_search_engines(site: Site, redirect_pages: list[str]) -> set[str]:
@@ -37,7 +29,7 @@ def search_pages(site: Site, templates_dir: Path) -> set[str]:
     return {page.output_path for page in site.pages if template_for(page, env) == search.SEARCH_TEMPLATE}
 
 
-def add_publishing_files(options: PublishOptions, site: Site, files: dict[str, bytes],
+def add_publishing_files(options: Project, site: Site, files: MutableMapping[str, bytes],
                          copies: dict[str, Path]) -> None:
     """Add every publishing file to `files` in place; raises BuildError with every problem found."""
     feeds.source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it

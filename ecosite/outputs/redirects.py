@@ -7,6 +7,7 @@ on a page the build does not produce is refused at the alias's line.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from html import escape
 
@@ -30,7 +31,7 @@ def output_path_of(site_path: str) -> str:
     return path if path.endswith(".html") else path + "index.html"
 
 
-def collect_redirects(site: Site, files: dict[str, bytes]) -> list[Redirect]:
+def collect_redirects(site: Site, files: MutableMapping[str, bytes]) -> list[Redirect]:
     """Every alias of every page, checked; raises all problems at once."""
     redirects: list[Redirect] = []
     errors: list[ContentError] = []
@@ -46,7 +47,7 @@ def collect_redirects(site: Site, files: dict[str, bytes]) -> list[Redirect]:
     return sorted(redirects, key=lambda r: r.output_path)
 
 
-def _problem(alias: str, page: Page, files: dict[str, bytes]) -> tuple[str, str] | None:
+def _problem(alias: str, page: Page, files: MutableMapping[str, bytes]) -> tuple[str, str] | None:
     target = output_path_of(alias)
     if target == page.output_path:
         return (f"the alias {alias} redirects onto this page itself",
@@ -102,7 +103,7 @@ def netlify_redirects(redirects: list[Redirect], site: Site) -> bytes:
     return ("\n".join(lines) + "\n").encode() if lines else b""
 
 
-def add_redirects(site: Site, files: dict[str, bytes]) -> list[str]:
+def add_redirects(site: Site, files: MutableMapping[str, bytes]) -> list[str]:
     """Write the redirect pages and `_redirects` into files; returns the redirect pages' paths."""
     redirects = collect_redirects(site, files)
     for redirect in redirects:

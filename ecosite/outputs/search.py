@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
@@ -23,7 +24,7 @@ def _failure(message: str, hint: str) -> BuildError:
     return BuildError([ContentError("search index", 0, message, hint)])
 
 
-def search_bundle(files: dict[str, bytes], to_index: list[str]) -> dict[str, bytes]:
+def search_bundle(files: MutableMapping[str, bytes], to_index: list[str]) -> dict[str, bytes]:
     """Index the HTML files named in `to_index` (by their `<main>`); return {pagefind/...: bytes}."""
     with tempfile.TemporaryDirectory(prefix="ecosite-search-") as folder:
         staging, bundle = Path(folder) / "site", Path(folder) / "bundle"

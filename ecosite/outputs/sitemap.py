@@ -7,6 +7,7 @@ would change on every build and tell search engines nothing true.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from html import escape
 
 from ecosite.site.model import Site
@@ -22,7 +23,7 @@ def page_address(output_path: str) -> str:
     return output_path
 
 
-def sitemap(site: Site, files: dict[str, bytes], excluded: set[str]) -> bytes:
+def sitemap(site: Site, files: MutableMapping[str, bytes], excluded: set[str]) -> bytes:
     """sitemaps.org `urlset` of every HTML file in `files` except those in `excluded`."""
     dates = {page.output_path: page.date for page in site.pages if page.date}
     root = site.config.origin + site.config.base_path

@@ -11,15 +11,16 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ecosite.project import BuildResult, Project, StageCallback
 from ecosite.errors import BuildError, ContentError
-from ecosite.write.staging import OutputRefused
-from ecosite.progress import BuildProgress
 from ecosite.incremental.engine import Engine
+from ecosite.progress import BuildProgress
+from ecosite.project import BuildResult, Project, StageCallback
+from ecosite.write.staging import OutputRefused
 
 
 class Rebuilder:
@@ -137,7 +138,7 @@ class PreviewBuilds:
             self.closed = True
             self._changed.notify_all()
 
-    def _report_success(self, state: PreviewState, result: BuildResult, changed: set[Path]) -> None:
+    def _report_success(self, state: PreviewState, result: BuildResult, changed: AbstractSet[Path]) -> None:
         what = _describe(changed, self.project.root)
         print(f"{what}Built {len(result.site.pages)} pages in {state.milliseconds} ms (build {state.number})",
               file=self.out, flush=True)
@@ -153,7 +154,7 @@ class PreviewBuilds:
               file=self.err, flush=True)
 
 
-def _describe(changed: set[Path], root: Path) -> str:
+def _describe(changed: AbstractSet[Path], root: Path) -> str:
     if not changed:
         return ""
     names = sorted(path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -68,7 +68,7 @@ def inject(page: bytes, state: PreviewState, session_token: str) -> bytes:
     """Add the overlay (if any) and the live-reload script just before </body>."""
     addition = (f'<link rel="stylesheet" href="{STYLE_PATH}">{overlay_html(state)}'
                 f'<script src="{SCRIPT_PATH}" data-build="{state.number}" data-session="{session_token}"></script>'
-                ).encode("utf-8")
+                ).encode()
     ends = list(_BODY_END.finditer(page))
     if not ends:
         return page + addition

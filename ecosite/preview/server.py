@@ -20,10 +20,11 @@ import threading
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
 from pathlib import Path
 
 from ecosite.preview import overlay
-from ecosite.preview.builds import PreviewState, PreviewBuilds
+from ecosite.preview.builds import PreviewBuilds, PreviewState
 
 MAX_REQUEST_LINE = 8 * 1024
 MAX_HEADER_LINE = 8 * 1024
@@ -115,7 +116,7 @@ def host_allowed(host: str, bound: frozenset[str]) -> bool:
 class _BoundedHeaders:
     """rfile as the header parser sees it: short lines, few bytes in all."""
 
-    def __init__(self, raw):
+    def __init__(self, raw: BufferedIOBase):
         self.raw = raw
         self.used = 0
 
@@ -139,7 +140,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     timeout = IDLE_SECONDS
     error_content_type = "text/plain; charset=utf-8"
     error_message_format = "%(code)d %(message)s\n"
-    server: "PreviewServer"
+    server: PreviewServer
 
     def handle_one_request(self) -> None:
         try:
@@ -163,7 +164,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def parse_request(self) -> bool:
         raw = self.rfile
-        self.rfile = _BoundedHeaders(raw)
+        self.rfile = _BoundedHeaders(raw)  # type: ignore[assignment]  # the header parser only calls readline()
         try:
             return super().parse_request()
         finally:
@@ -315,14 +316,14 @@ class PreviewServer(ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would look our own name up in DNS; the preview has no need of it.
-        super(ThreadingHTTPServer, self).server_bind()  # noqa: UP008 - skip HTTPServer's override
-        self.server_name, self.server_port = self.server_address[0], self.server_address[1]
+        super(ThreadingHTTPServer, self).server_bind()  # skips HTTPServer's override
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
 
     @property
     def port(self) -> int:
         return self.server_address[1]
 
-    def process_request(self, request: socket.socket, client_address: tuple) -> None:
+    def process_request(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
         if self.stopping or not self._slots.acquire(blocking=False):
             try:
                 request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
@@ -334,7 +335,7 @@ class PreviewServer(ThreadingHTTPServer):
             self._open.add(request)
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request: socket.socket, client_address: tuple) -> None:
+    def process_request_thread(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
         try:
             super().process_request_thread(request, client_address)
         finally:
@@ -342,7 +343,7 @@ class PreviewServer(ThreadingHTTPServer):
                 self._open.discard(request)
             self._slots.release()
 
-    def handle_error(self, request: socket.socket, client_address: tuple) -> None:
+    def handle_error(self, request: socket.socket, client_address: tuple) -> None:  # type: ignore[override]
         error = sys.exc_info()[1]
         if not isinstance(error, (ConnectionError, TimeoutError)):
             print(f"preview server: {type(error).__name__}: {error}", file=sys.stderr)

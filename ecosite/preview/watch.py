@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -100,7 +101,7 @@ class ChangeWatcher:
 class _Collector(FileSystemEventHandler):
     """Turns watchdog events into changed paths, skipping editors' swap and backup files."""
 
-    def __init__(self, record):
+    def __init__(self, record: Callable[[list[Path]], None]):
         self.record = record
 
     def on_any_event(self, event: FileSystemEvent) -> None:

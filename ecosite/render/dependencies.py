@@ -20,8 +20,9 @@ signatures differs from the build that rendered it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -57,20 +58,23 @@ class Recording:
 class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that notes every template loaded and every other page's body read."""
 
-    def get_template(self, name, parent=None, globals=None):  # noqa: A002, ANN001 - Jinja's signature
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:  # noqa: A002 - Jinja's name
         if isinstance(name, str):
             note(("template", name))
         elif isinstance(name, jinja2.Template) and name.name:
             note(("template", name.name))
         return super().get_template(name, parent, globals)
 
-    def select_template(self, names, parent=None, globals=None):  # noqa: A002, ANN001
+    def select_template(self, names: Iterable[str | jinja2.Template] | jinja2.Undefined, parent: str | None = None,
+                        globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:  # noqa: A002 - Jinja's name
         if not isinstance(names, jinja2.runtime.Undefined):
             for name in names:
                 note(("template", name if isinstance(name, str) else str(getattr(name, "name", name))))
         return super().select_template(names, parent, globals)
 
-    def list_templates(self, extensions=None, filter_func=None):  # noqa: ANN001
+    def list_templates(self, extensions: Collection[str] | None = None,
+                       filter_func: Callable[[str], bool] | None = None) -> list[str]:
         """Listed once per environment: the set of template names is part of the cache's signature."""
         if extensions is not None or filter_func is not None:
             return super().list_templates(extensions, filter_func)
@@ -78,7 +82,7 @@ class TrackingEnvironment(jinja2.Environment):
             self._listed = super().list_templates()
         return self._listed
 
-    def getattr(self, obj, attribute):  # noqa: ANN001 - every `a.b` in a template: kept lean
+    def getattr(self, obj: Any, attribute: str) -> Any:
         if _recording is not None and isinstance(obj, Page) and attribute not in ADDRESS_ATTRIBUTES:
             note_attribute(obj, attribute)
         try:
@@ -86,7 +90,7 @@ class TrackingEnvironment(jinja2.Environment):
         except AttributeError:
             return jinja2.Environment.getattr(self, obj, attribute)
 
-    def getitem(self, obj, argument):  # noqa: ANN001
+    def getitem(self, obj: Any, argument: Any) -> Any:
         if _recording is not None and isinstance(obj, Page) and argument not in ADDRESS_ATTRIBUTES:
             note_attribute(obj, str(argument))
         return super().getitem(obj, argument)
@@ -113,7 +117,7 @@ class TrackedPages(list):
         note(("pages-urls",))
         return super().__len__()
 
-    def __getitem__(self, index):  # noqa: ANN001
+    def __getitem__(self, index: Any) -> Any:
         note(("pages-urls",))
         return super().__getitem__(index)
 
@@ -141,7 +145,7 @@ class TrackedSection(list):
         note(("section", self.name))
         return list.__iter__(self)
 
-    def __getitem__(self, index):  # noqa: ANN001
+    def __getitem__(self, index: Any) -> Any:
         note(("section", self.name))
         return list.__getitem__(self, index)
 
@@ -156,7 +160,7 @@ class TrackedData(Mapping):
     def __init__(self, data: Mapping):
         self._data = data
 
-    def __getitem__(self, key: str):  # noqa: ANN204
+    def __getitem__(self, key: str) -> Any:
         note(("data", key))
         return self._data[key]
 
@@ -247,7 +251,7 @@ class Signatures:
         self.site = site
         self.meta = meta
         self.templates = templates
-        self.data = {}
+        self.data: dict[str, str] = {}
         self.by_url = {page.url: page.rel for page in site.pages}
         self.memo: dict[Key, str] = {}
 

@@ -97,10 +97,10 @@ class Helpers:
             if item.url:
                 links.append(NavLink(item.title, item.url, True))
                 continue
-            target = self.site.by_rel[item.page]
+            target = self.site.by_rel[item.page or ""]  # a nav item without a url has a page
             here = current.url == target.url or (target.url != "/" and current.url.startswith(target.url))
             links.append(NavLink(item.title, self.url(target), False, here))
-        best = max((l for l in links if l.current), key=lambda l: len(l.url), default=None)
+        best = max((link for link in links if link.current), key=lambda link: len(link.url), default=None)
         for link in links:
             link.current = link is best
         return links

@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from ecosite.markdown import parser as markdown
-from ecosite.errors import ContentError
-from ecosite.site.model import Page
+from ecosite.content.config import SiteConfig
 from ecosite.content.sources import Source
+from ecosite.errors import ContentError
+from ecosite.markdown import parser as markdown
+from ecosite.project import Project
+from ecosite.site.model import Page
+
+# The reading stage for pages (site.loading.load_pages): (project, config, sources) -> (pages, errors).
+PageLoader = Callable[[Project, SiteConfig, list[Source]], tuple[list[Page], list[ContentError]]]
 
 _PLACEHOLDER = "\x00{}\x00"  # control characters cannot occur in content files (documents.read_text)
 _PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
@@ -66,17 +72,20 @@ def fill_links(page: Page, draft: CompiledBody) -> str:
     """The body HTML with every placeholder replaced by the address link() resolved."""
     addresses = []
     for wrapper in page.parsed.tokens:
-        token = wrapper.children[0]
+        token = (wrapper.children or [wrapper])[0]  # open_links made each wrapper around one token
         addresses.append(str(token.attrGet("src" if token.type == "image" else "href") or ""))
     return _PLACEHOLDER_RE.sub(lambda match: escapeHtml(addresses[int(match.group(1))]), draft.html)
 
 
-def compile_pages(load_pages, project, config, sources: list[Source]) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
+def compile_pages(load_pages: PageLoader, project: Project, config: SiteConfig, sources: list[Source]
+                  ) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
     """load_pages (the build stage) on some sources, then each page's links opened.
 
     A few pages at a time: a page's token tree is many times its size, so only a slice's trees are
     alive at once (all 10,000 at once took a gigabyte)."""
-    pages, drafts, errors = [], {}, []
+    pages: list[Page] = []
+    drafts: dict[str, CompiledBody] = {}
+    errors: list[ContentError] = []
     for start in range(0, len(sources), SLICE):
         some, problems = load_pages(project, config, sources[start:start + SLICE])
         drafts.update((page.rel, open_links(page)) for page in some)

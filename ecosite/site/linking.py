@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from ecosite.content.config import SiteConfig
-from ecosite.content.models import Record
 from ecosite.errors import ContentError, fail_if
 from ecosite.markdown import parser as markdown
-from ecosite.site.model import Asset, LinkTargets, Page, Site, check_collisions
+from ecosite.site.model import Asset, LinkTargets, Page, Site, SiteData, check_collisions
 from ecosite.summit.pages import summit_pages
 
 # Pages and files made from data rather than Markdown: (config, pages, data, assets) -> site.Generated.
 GENERATORS = [summit_pages]
 
 
-def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset]) -> Site:
+def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str, Asset]) -> Site:
     """Resolve URLs and cross references into one Site; every problem is raised at once."""
     generated = [generator(config, pages, data, assets) for generator in GENERATORS]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,

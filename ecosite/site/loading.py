@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ecosite.content.config import SiteConfig
 from ecosite.content.documents import load_document, load_yaml_file
-from ecosite.content.models import PageMeta, Record, validate
+from ecosite.content.models import PageMeta, validate
 from ecosite.content.sources import Source
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
 from ecosite.project import Project
 from ecosite.registry import data_model, page_model
-from ecosite.site.model import Asset, Page, fingerprint, page_url
+from ecosite.site.model import Asset, Page, SiteData, fingerprint, page_url
 
 
 def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> tuple[list[Page], list[ContentError]]:
@@ -49,7 +49,7 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
     return pages, errors
 
 
-def load_data(config: SiteConfig, sources: list[Source]) -> tuple[dict[str, Record], list[ContentError]]:
+def load_data(config: SiteConfig, sources: list[Source]) -> tuple[SiteData, list[ContentError]]:
     """Validate every YAML data file against the model its path names."""
     data, errors = {}, []
     for source in sources:
@@ -76,7 +76,8 @@ def load_data(config: SiteConfig, sources: list[Source]) -> tuple[dict[str, Reco
 
 
 def load_assets(sources: list[Source]) -> tuple[dict[str, Asset], list[ContentError]]:
-    assets, errors = {}, []
+    assets: dict[str, Asset] = {}
+    errors: list[ContentError] = []
     for source in sources:
         if source.kind != "static":
             continue

@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 from ecosite.content.config import SiteConfig
+from ecosite.content.models import SLUG_RE, PageMeta
+from ecosite.content.sources import Source
 from ecosite.errors import ContentError
 from ecosite.markdown.parser import Heading, ParsedMarkdown, parse
-from ecosite.content.models import SLUG_RE, PageMeta, Record
-from ecosite.content.sources import Source
 
 FINGERPRINTED = {".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico",
                  ".woff", ".woff2"}
@@ -76,13 +76,17 @@ class Asset:
     output_path: str  # e.g. static/css/site.3f2a1c9b.css
 
 
+# Data file key ('summit/2025') -> its validated record, plus what generators add (data['summit']).
+SiteData = dict[str, object]
+
+
 @dataclass
 class Site:
     """The whole site, linked: what render() needs and what templates can see."""
 
     config: SiteConfig
     pages: list[Page]
-    data: dict[str, Record]
+    data: SiteData
     assets: dict[str, Asset]
     warnings: list[ContentError] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # non-HTML output made from data, e.g. .ics

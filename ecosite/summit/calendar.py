@@ -9,7 +9,7 @@ Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 characte
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 PRODUCT_ID = "-//European Cancer Organisation//ecosite//EN"
 MAX_OCTETS = 75
@@ -62,7 +62,7 @@ def utc_stamp(moment: datetime) -> str:
     """An aware datetime as an RFC 5545 UTC date-time: 20251026T013000Z."""
     if moment.tzinfo is None:
         raise ValueError("calendar times must be time-zone aware")
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def escape_text(text: str) -> str:

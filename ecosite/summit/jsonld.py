@@ -8,6 +8,7 @@ clocks change is still exact.
 from __future__ import annotations
 
 from ecosite.content.config import SiteConfig
+from ecosite.summit.programme import Speaker
 from ecosite.summit.views import EditionView, ProgrammeSession
 
 ATTENDANCE_MODES = {
@@ -17,7 +18,7 @@ ATTENDANCE_MODES = {
 }
 
 
-def edition_event(view: "EditionView", config: SiteConfig) -> dict:
+def edition_event(view: EditionView, config: SiteConfig) -> dict:
     """The JSON-LD object for `/summit/<year>/` (render it with `|tojson`)."""
     edition = view.edition
     page_url = config.base_url + view.path.lstrip("/")
@@ -58,7 +59,7 @@ def edition_event(view: "EditionView", config: SiteConfig) -> dict:
     return event
 
 
-def _session_event(item: "ProgrammeSession", page_url: str, venue: str | None, city: str | None) -> dict:
+def _session_event(item: ProgrammeSession, page_url: str, venue: str | None, city: str | None) -> dict:
     session = item.session
     event: dict = {
         "@type": "Event",
@@ -84,7 +85,7 @@ def _session_event(item: "ProgrammeSession", page_url: str, venue: str | None, c
     return event
 
 
-def _person(person) -> dict:  # noqa: ANN001 - summit.Speaker
+def _person(person: Speaker) -> dict:
     result: dict = {"@type": "Person", "name": person.name}
     if person.affiliation:
         result["affiliation"] = {"@type": "Organization", "name": person.affiliation}

@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
-from ecosite.markdown import parser as markdown
-from ecosite.summit.calendar import CalendarEvent, calendar_file
 from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError
-from ecosite.content.models import Record
-from ecosite.site.model import Asset, Generated, LinkTargets, Page
-from ecosite.summit.programme import SummitSession, SummitEdition
-from ecosite.summit.views import EditionView, ProgrammeDay, ProgrammeSession, SummitArchive, network_slug
+from ecosite.markdown import parser as markdown
+from ecosite.site.model import Asset, Generated, LinkTargets, Page, SiteData
+from ecosite.summit.calendar import CalendarEvent, calendar_file
 from ecosite.summit.jsonld import edition_event
+from ecosite.summit.programme import SummitEdition, SummitSession
+from ecosite.summit.views import EditionView, ProgrammeDay, ProgrammeSession, SummitArchive, network_slug
 
 EDITION_TEMPLATE = "summit/edition.html"
 
 
-def summit_pages(config: SiteConfig, pages: list[Page], data: dict[str, Record],
+def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
                  assets: dict[str, Asset]) -> Generated:
     """The generator the builder runs: edition pages, network views and calendar files."""
     generated = Generated()
@@ -47,7 +46,7 @@ def summit_pages(config: SiteConfig, pages: list[Page], data: dict[str, Record],
 
 
 def _edition_view(edition: SummitEdition, by_slug: dict[str, Page], networks: list[Page],
-                  resolver: "_DescriptionLinks", errors: list[ContentError]) -> EditionView:
+                  resolver: _DescriptionLinks, errors: list[ContentError]) -> EditionView:
     view = EditionView(edition, f"/summit/{edition.year}/")
     used: set[str] = set()
     for d, day in enumerate(edition.days):
@@ -68,7 +67,7 @@ def _edition_view(edition: SummitEdition, by_slug: dict[str, Page], networks: li
             html = resolver.render(edition, session, path, errors)
             sessions.append(ProgrammeSession(edition, session, pages, html,
                                              f"{view.path}sessions/{session.id}.ics"))
-        sessions.sort(key=lambda p: (p.session.starts_at or datetime.min.replace(tzinfo=timezone.utc),
+        sessions.sort(key=lambda p: (p.session.starts_at or datetime.min.replace(tzinfo=UTC),
                                      p.session.room or "", p.session.id))
         view.days.append(ProgrammeDay(day, sessions))
     view.days.sort(key=lambda d: d.day.date)
@@ -90,7 +89,7 @@ def _add_pages(view: EditionView, config: SiteConfig, generated: Generated) -> N
     if not view.sessions:
         return
     events = {s.session.id: _event(s, view, config) for s in view.sessions}
-    generated.files[view.programme_ics.lstrip("/")] = calendar_file(title, list(events.values()))
+    generated.files[f"{view.path}programme.ics".lstrip("/")] = calendar_file(title, list(events.values()))
     for item in view.sessions:
         generated.files[item.ics_path.lstrip("/")] = calendar_file(item.session.title, [events[item.session.id]])
 
@@ -104,7 +103,7 @@ def _event(item: ProgrammeSession, view: EditionView, config: SiteConfig) -> Cal
              for label, who in people if who]
     description = "\n\n".join(part for part in (item.description_text, "\n".join(lines)) if part)
     place = ", ".join(part for part in (session.room, edition.venue, edition.city) if part)
-    stamp = datetime.combine(edition.updated or edition.start_date, time(), timezone.utc)
+    stamp = datetime.combine(edition.updated or edition.start_date, time(), UTC)
     return CalendarEvent(
         uid=f"summit-{edition.year}-{session.id}@{host}",
         starts=session.starts_at, ends=session.ends_at, summary=session.title, stamp=stamp,

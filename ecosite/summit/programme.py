@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field, PrivateAttr
 
-from ecosite.errors import ContentError
 from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text
+from ecosite.content.sources import Source
 from ecosite.content.yamlsafe import KeyPath, YamlData
+from ecosite.errors import ContentError
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
 FORMATS = ("opening", "plenary", "forum", "spotlight", "showcase", "break")
@@ -132,13 +133,13 @@ class SummitEdition(Record):
         return self._source.shown
 
     @property
-    def source(self):  # noqa: ANN201 - sources.Source
+    def source(self) -> Source:
         return self._source
 
     def line_of(self, path: KeyPath) -> int:
         return self._lines.line_of(path)
 
-    def cross_check(self, raw: YamlData, source) -> list[ContentError]:  # noqa: ANN001 - sources.Source
+    def cross_check(self, raw: YamlData, source: Source) -> list[ContentError]:
         """Resolve local times to instants and check the programme as a whole, with file lines."""
         self._lines, self._source = raw, source
         checker = _ProgrammeCheck(self)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ecosite.site.model import Page
-from ecosite.summit.programme import SummitSession, SummitDay, SummitEdition
+from ecosite.summit.programme import SummitDay, SummitEdition, SummitSession
 
 
 @dataclass

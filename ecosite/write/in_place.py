@@ -14,8 +14,8 @@ import shutil
 from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 
-from ecosite.write import staging as output
 from ecosite.errors import BuildError, ContentError
+from ecosite.write import staging as output
 
 Stamp = tuple[int, int]  # (size, mtime_ns) of an output file as the build left it
 
@@ -28,7 +28,7 @@ def stamp(path: Path) -> Stamp | None:
     return (info.st_size, info.st_mtime_ns)
 
 
-class OutputFiles(MutableMapping):
+class OutputFiles(MutableMapping[str, bytes]):
     """Every file a build produces: new bytes in memory, unchanged ones read from output/ when asked.
 
     Iterates in the order the plain build (builder.generate) would produce the same files.
@@ -80,7 +80,7 @@ def same_bytes(target: Path, data: bytes) -> bool:
 
 
 def patch_output(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
-                 previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp]:
+                 previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp | None]:
     """Write changed files, copy new assets, remove what is no longer produced; returns new stamps.
 
     The changes go into a copy of output/ made of hard links (no unchanged file is rewritten), which
@@ -118,8 +118,8 @@ def _link_tree(out: Path, staging: Path) -> list[str]:
 
 
 def _apply_changes(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
-                   previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp]:
-    written: dict[str, Stamp] = {}
+                   previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp | None]:
+    written: dict[str, Stamp | None] = {}
     for name in sorted(files.touched & set(files.names)):
         target = out / name
         data = files[name]

@@ -11,6 +11,7 @@ import ctypes
 import os
 import shutil
 from pathlib import Path
+from types import TracebackType
 
 from ecosite.errors import BuildError, ContentError
 
@@ -138,9 +139,9 @@ class write_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, traceback) -> bool:  # noqa: ANN001
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+                 ) -> None:
         if isinstance(exc, OSError):
             raise BuildError([ContentError(str(self.out), 0, f"could not write the site: {exc.strerror or exc}",
                                            "free some disk space or make the folder writable, or pass --out "
                                            "with another folder")]) from None
-        return False

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SITES, copy_project
-from ecosite.pipeline import Project, build
+
 from ecosite.cli import main
+from ecosite.pipeline import Project, build
 
 
 @dataclass

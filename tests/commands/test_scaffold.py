@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ecosite.pipeline import Project, build
 from ecosite.cli import main
+from ecosite.commands.new import slugify
 from ecosite.content.documents import load_document
 from ecosite.content.models import NetworkMeta, NewsMeta, PageMeta, Person
-from ecosite.commands.new import slugify
+from ecosite.pipeline import Project, build
 
 
 def new(project: Path, *args: str) -> int:

@@ -9,11 +9,11 @@ import jsonschema
 import pytest
 
 from ecosite.cli import main
+from ecosite.commands.schema import editor_mapping, render_schemas, schema_name
 from ecosite.content.config import SiteConfig
 from ecosite.content.models import PageMeta
-from ecosite.registry import DATA_MODELS, PAGE_MODELS
-from ecosite.commands.schema import editor_mapping, render_schemas, schema_name
 from ecosite.content.yamlsafe import load_yaml
+from ecosite.registry import DATA_MODELS, PAGE_MODELS
 
 REPO = Path(__file__).resolve().parents[2]
 REGENERATE = "run `ecosite schema` and commit schemas/ and .vscode/settings.json"

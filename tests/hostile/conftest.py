@@ -108,7 +108,7 @@ def run_cli(project: Path, out: Path, *args: str, env: dict | None = None, timeo
 @contextlib.contextmanager
 def hang_guard(seconds: int):
     """Fail the test with a clear message instead of waiting forever on a blocked call."""
-    def give_up(signum, frame):  # noqa: ANN001
+    def give_up(signum, frame):
         raise TimeoutError(f"still blocked after {seconds} s: the build hangs")
     previous = signal.signal(signal.SIGALRM, give_up)
     signal.alarm(seconds)
@@ -136,19 +136,19 @@ class _Structure(HTMLParser):
         self._text: list[str] = []
         self.text: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.handlers += [f"<{tag} {name}>" for name in attributes if name.startswith("on")]
         self.urls += [value or "" for name, value in attrs if name in ("href", "src", "action", "formaction", "content")]
         if tag == "script":
             self._script, self._text = attributes, []
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:
             self.scripts.append((self._script, "".join(self._text)))
             self._script = None
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         (self._text if self._script is not None else self.text).append(data)
 
 

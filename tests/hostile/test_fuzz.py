@@ -15,11 +15,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ecosite.content.documents import load_document, load_yaml_file
+from ecosite.content.models import validate
+from ecosite.errors import BuildError, ContentError
 from ecosite.markdown import parser as markdown
 from ecosite.pipeline import Project, generate
-from ecosite.content.documents import load_document, load_yaml_file
-from ecosite.errors import BuildError, ContentError
-from ecosite.content.models import validate
 from ecosite.registry import data_model, page_model
 
 from .conftest import active_content, make_project, run_cli
@@ -137,7 +137,7 @@ NASTY_FILES = {
     "content/a.md": b"---\ntitle: !!python/object/apply:os.system [x]\n---\n",
     "content/b.md": b"\xff\xfe\x00t\x00i\x00t\x00l\x00e",
     "content/c.md": b"---\ntitle: [\n---\n",
-    "content/d.md": "---\ntitle: D\n---\n".encode() + b"[x](javascript:alert(1))\n" + b"![" * 5000,
+    "content/d.md": b"---\ntitle: D\n---\n" + b"[x](javascript:alert(1))\n" + b"![" * 5000,
     "content/e.md": b"---\ntitle: E\ndate: 2024-02-30\nslug: ../x\n---\n",
     "content/f.md": b"---\n" + b"a: [" * 3000 + b"\n---\n",
     "content/news/g.md": b"---\ntitle: G\n---\n\x00",

@@ -38,7 +38,7 @@ def hostile_search_site(tmp_path_factory):
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: ANN002
+    def log_message(self, *args):
         pass
 
 
@@ -57,7 +57,7 @@ def test_search_results_show_hostile_text_without_running_it(hostile_search_site
         context.close()
 
 
-def _search_and_look(page, base: str) -> None:  # noqa: ANN001 - a Playwright page
+def _search_and_look(page, base: str) -> None:
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{base}/search/?q=zebrafish")

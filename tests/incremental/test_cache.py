@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_incremental import clean_build, make_site, page_text, tree
 
+from ecosite.cli import main
 from ecosite.incremental import cache
 from ecosite.pipeline import Project, build
-from ecosite.cli import main
-from test_incremental import clean_build, make_site, page_text, tree
 
 
 @pytest.fixture

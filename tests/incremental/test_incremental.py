@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ecosite.incremental import workers as parallel
-from ecosite.pipeline import Project, build, generate
 from ecosite.errors import BuildError
+from ecosite.incremental import workers as parallel
 from ecosite.incremental.engine import Engine
+from ecosite.pipeline import Project, build, generate
 
 TEMPLATES = {
     "base.html": """<!DOCTYPE html><html lang="{{ site.language }}"><head><title>{{ page.title }}</title>

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ecosite.markdown import parser as markdown
 from ecosite.errors import ContentError
+from ecosite.markdown import parser as markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown.txt"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import REPO, SITES, copy_project
-from ecosite.pipeline import Project, build
+
 from ecosite.errors import BuildError
+from ecosite.pipeline import Project, build
 
 PREFIXED = "https://example.org/eco/"
 PUBLISHED_EPOCH = "1700000000"

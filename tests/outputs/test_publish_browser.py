@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from conftest import REPO, _QuietHandler
+
 from ecosite.pipeline import Project, build
 
 PREFIX = "/eco/"

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SITES, copy_project
 
 PIPELINE = """set -euo pipefail

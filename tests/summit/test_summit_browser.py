@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from conftest import require_chromium, serve_directory
 from summit_site import build_summit_site
 

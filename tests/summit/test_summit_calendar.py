@@ -4,16 +4,16 @@ including the night the clocks go back in Brussels (26 October 2025)."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import yaml
+from summit_site import SUMMIT_SITE, build_summit_site
 
 from ecosite.summit.calendar import fold
-from summit_site import SUMMIT_SITE, build_summit_site
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -61,7 +61,7 @@ def test_the_programme_calendar_has_every_session_at_the_right_instant(site: Pat
 def test_a_session_across_the_clock_change_lasts_its_real_duration(site: Path):
     event = events_of(site / "summit" / "2025" / "sessions" / "across-the-change.ics")[
         "summit-2025-across-the-change@summit.example.org"]
-    utc = timezone.utc
+    utc = UTC
     assert event.decoded("DTSTART") == datetime(2025, 10, 25, 23, 30, tzinfo=utc)  # 01:30 CEST
     assert event.decoded("DTEND") == datetime(2025, 10, 26, 2, 30, tzinfo=utc)  # 03:30 CET
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=3)
@@ -82,9 +82,9 @@ def test_each_session_file_holds_that_session_with_the_programmes_uid(site: Path
 
 def test_dtstamp_comes_from_the_content_not_the_build_clock(site: Path):
     for event in events_of(site / "summit" / "2025" / "programme.ics").values():
-        assert event.decoded("DTSTAMP") == datetime(2025, 9, 1, tzinfo=timezone.utc)  # `updated:`
+        assert event.decoded("DTSTAMP") == datetime(2025, 9, 1, tzinfo=UTC)  # `updated:`
     (event,) = events_of(site / "summit" / "2024" / "programme.ics").values()
-    assert event.decoded("DTSTAMP") == datetime(2024, 11, 20, tzinfo=timezone.utc)  # no `updated:`: start_date
+    assert event.decoded("DTSTAMP") == datetime(2024, 11, 20, tzinfo=UTC)  # no `updated:`: start_date
 
 
 def test_text_survives_escaping_and_folding(site: Path):

@@ -6,9 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from summit_site import summit_project
 
 from ecosite.cli import main
-from summit_site import summit_project
 
 FILE = "content/summit/2025.yaml"
 

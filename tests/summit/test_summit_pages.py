@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from summit_site import REPO, build_summit_site, summit_project
 
 from ecosite.pipeline import Project, generate
-from summit_site import REPO, build_summit_site, summit_project
 
 # Every schema.org type and property the structured data may use (checked against schema.org).
 SCHEMA_TYPES = {"Event", "Place", "PostalAddress", "VirtualLocation", "Organization", "Person", "Thing", "Offer"}
