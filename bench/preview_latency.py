@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 from ecosite.commands.serve import Preview  # noqa: E402
-from ecosite.pipeline import Project  # noqa: E402
+from ecosite.project import Project  # noqa: E402
 
 PAGE = Path("content/about/mission.md")
 PAGE_URL = "about/mission/"

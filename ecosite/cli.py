@@ -7,33 +7,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import signal
 import sys
-from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 
 from ecosite.errors import BuildError
-from ecosite.pipeline import build
-from ecosite.progress import BuildProgress
-from ecosite.project import Project
-from ecosite.write.staging import OutputRefused, check_out_dir
+from ecosite.write.staging import OutputRefused
 
 USAGE_ERROR = 2
-
-
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/output)")
-    parser.add_argument("--base-url", default=None, help="address the site is published at, e.g. https://example.org/eco/")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
-
-
-def _add_publish_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-search", dest="search", action="store_false", help="skip the Pagefind search index")
-    parser.add_argument("--minify", action="store_true", help="minify the HTML pages")
-    parser.add_argument("--gzip", action="store_true", help="write precompressed .gz beside text files")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -41,66 +22,29 @@ def make_parser() -> argparse.ArgumentParser:
                                      epilog="`ecosite` alone means `ecosite build`. Each command explains its options "
                                             "with `ecosite COMMAND --help`; editors start with EDITING.md.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build_parser = commands.add_parser("build", help="build content/ into output/")
-    _add_build_options(build_parser)
-    _add_publish_options(build_parser)
-    # Each further command lives in its own module and registers its options here:
-    # serve, check, new and schema (ecosite/commands/).
-    for name, help_text in COMMAND_HELP.items():
-        if name != "build":
-            module = importlib.import_module(f"ecosite.{COMMAND_MODULES[name]}")
-            module.add_arguments(commands.add_parser(name, help=help_text))
+    # Each command lives in its own module (ecosite/commands/) and registers its options here.
+    for name, (module_name, help_text) in COMMANDS.items():
+        _command(module_name).add_arguments(commands.add_parser(name, help=help_text))
     return parser
 
 
-def project_from(args: argparse.Namespace) -> Project:
-    root = args.root.resolve()
-    if not (root / "content").is_dir():
-        raise OutputRefused(f"{root} has no content/ folder; pass --root with the project folder")
-    out = (args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out)
-    project = Project(root, out, args.base_url, args.drafts, args.strict)
-    project.search = getattr(args, "search", project.search)
-    project.minify = getattr(args, "minify", project.minify)
-    project.gzip = getattr(args, "gzip", project.gzip)
-    check_out_dir(project.root, project.out)
-    return project
-
-
-def run_build(args: argparse.Namespace) -> int:
-    project = project_from(args)
-    with BuildProgress(sys.stdout) as progress:
-        result = build(project, progress.stage)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    out = project.out
-    shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
-    redirects = sum(len(page.meta.aliases) for page in result.site.pages)
-    progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
-                     warnings=len(result.warnings), milliseconds=result.milliseconds,
-                     files=len(result.files) + len(result.copies), out=str(shown))
-    return 0
-
-
-COMMAND_HELP = {"build": "build content/ into output/"}
-COMMAND_MODULES: dict[str, str] = {}
-# When a module exists it is registered here: name -> (module, help). Each module offers
-# add_arguments(parser) and run(args) -> exit code.
-_OPTIONAL_COMMANDS = {
-    "serve": ("commands.serve", "build, serve on http://127.0.0.1:8000 and rebuild on save"),
-    "check": ("commands.check", "check the built output: links, anchors, alt text, titles"),
-    "new": ("commands.new", "create a new network, news item or page"),
-    "schema": ("commands.schema", "write JSON Schemas of the content models"),
+# Each command is a module in ecosite/commands/ with add_arguments(parser) and run(args) -> exit code.
+COMMANDS = {
+    "build": ("build", "build content/ into output/"),
+    "serve": ("serve", "build, serve on http://127.0.0.1:8000 and rebuild on save"),
+    "check": ("check", "check the built output: links, anchors, alt text, titles"),
+    "new": ("new", "create a new network, news item or page"),
+    "schema": ("schema", "write JSON Schemas of the content models"),
 }
-for _name, (_module, _help) in _OPTIONAL_COMMANDS.items():
-    if importlib.util.find_spec(f"ecosite.{_module}") is not None:
-        COMMAND_HELP[_name] = _help
-        COMMAND_MODULES[_name] = _module
+COMMAND_HELP = {name: help_text for name, (_, help_text) in COMMANDS.items()}
+
+
+def _command(module_name: str) -> ModuleType:
+    return importlib.import_module(f"ecosite.commands.{module_name}")
 
 
 def _run(name: str, args: argparse.Namespace) -> int:
-    if name == "build":
-        return run_build(args)
-    return importlib.import_module(f"ecosite.{COMMAND_MODULES[name]}").run(args)
+    return _command(COMMANDS[name][0]).run(args)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

@@ -1,56 +1,55 @@
-"""The build as named stages: discover, load, validate, link, render, write.
+"""The build, as one list of stages: discover, read, link, render, publish, write.
 
-Each stage is a plain function of the previous one's result, so tests can start anywhere and the
-preview server runs exactly the same code as `ecosite build`.
+This is the only place the order is written. The engine (incremental/engine.py) runs the list for every
+build and preview rebuild, `generate` runs it without the writing stage, and the progress display and
+the timings in BuildResult are taken from it. How each stage reuses the last build is in
+incremental/stages.py; what the stages call lives in the stage packages (content/, site/, render/,
+outputs/, write/).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from ecosite.content.config import load_config
-from ecosite.content.sources import discover
-from ecosite.errors import BuildError, fail_if
-from ecosite.incremental.engine import Engine
-from ecosite.outputs.publishing import add_publishing_files
-from ecosite.project import BuildResult, Project, StageCallback, quiet
-from ecosite.render.templates import render_site
-from ecosite.site.linking import link
-from ecosite.site.loading import load_assets, load_data, load_pages
+from ecosite.incremental import stages
+from ecosite.incremental.state import Build
+from ecosite.project import BuildResult, StageCallback, quiet
 
 
-def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
-    """Every stage except writing: returns the files a build would write."""
+@dataclass(frozen=True)
+class Stage:
+    name: str  # as progress shows it: "reading"
+    counts: str | None  # what its item count is of ("source files"); None: not shown as a step
+    size: Callable[[Build], int]  # its item count, known when it starts
+    run: Callable[[Build], None]  # does the work, leaving the result on the build
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("discovering", None, lambda build: 0, stages.discovering),
+    Stage("reading", "source files", lambda build: len(build.sources), stages.reading),
+    Stage("linking", "pages", lambda build: len(build.pages), stages.linking),
+    Stage("rendering", "pages", lambda build: len(build.site.pages), stages.rendering),
+    Stage("publishing", "files", lambda build: len(build.files), stages.publishing),
+    Stage("writing", "files", lambda build: len(build.files) + len(build.copies), stages.writing),
+)
+SHOWN = tuple(stage for stage in STAGES if stage.counts)  # the steps progress numbers [1/5]...[5/5]
+
+
+def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallback = quiet) -> BuildResult:
+    """Run the stages in order, announcing each shown one with its item count; time every stage."""
     started = time.perf_counter()
-    config, config_errors = load_config(project.content_dir, project.base_url)
-    sources, errors = discover(project.root, project.content_dir, project.static_dirs)
-    errors += config_errors
-    on_stage("reading", len(sources))
-    pages, page_errors = load_pages(project, config, sources)
-    data, data_errors = load_data(config, sources)
-    assets, asset_errors = load_assets(sources)
-    errors += page_errors + data_errors + asset_errors
-    on_stage("linking", len(pages))
+    timings: dict[str, int] = {}
     try:
-        site = link(config, pages, data, assets)
-    except BuildError as failure:
-        errors += failure.errors
-    fail_if(errors)
-    if project.strict and site.warnings:
-        raise BuildError(site.warnings)
-    on_stage("rendering", len(site.pages))
-    files = {**site.files, **render_site(site, project.templates_dir)}
-    copies = {asset.output_path: asset.source.path for asset in assets.values()}
-    on_stage("publishing", len(files))
-    add_publishing_files(project, site, files, copies)  # redirects, feed, sitemap, search index, gzip
+        for stage in stage_list:
+            if stage.counts:
+                on_stage(stage.name, stage.size(build))
+            began = time.perf_counter()
+            stage.run(build)
+            timings[stage.name] = int((time.perf_counter() - began) * 1000)
+    finally:
+        if build.staged is not None:
+            build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
-    return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
-
-
-def build(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
-    """The whole build, as generate() but incremental: redoes only what changed since the cached build.
-
-    A cold build swaps a new output/ in atomically; a rebuild rewrites only changed files, after every
-    stage has succeeded. See ecosite.incremental.engine (the preview server keeps one Engine in memory).
-    """
-    return Engine(project).rebuild(on_stage=on_stage)
+    return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings)

@@ -1,8 +1,8 @@
 """Build progress: a live status line and a summary table on a terminal, one plain line elsewhere.
 
 An editor waiting on a long build wants to see it moving; a CI log or a pipe wants stable, plain
-lines without cursor tricks. The builder only announces stages (`on_stage("rendering", 27)`);
-this module decides what, if anything, to show.
+lines without cursor tricks. The pipeline only announces stages (`on_stage("rendering", 27)`);
+this module decides what, if anything, to show; the steps and their words come from pipeline.STAGES.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import threading
 import time
 from typing import TextIO
 
+from ecosite.pipeline import SHOWN
+
 # A build shorter than this shows no progress line at all (no flicker for quick builds).
 PROGRESS_AFTER_SECONDS = 1.0
 REFRESH_SECONDS = 0.5  # how often the elapsed time on the status line moves during a long stage
-STAGE_ORDER = ("reading", "linking", "rendering", "publishing", "writing")
-STAGE_WORDS = {"reading": "source files", "linking": "pages", "rendering": "pages", "publishing": "files",
-               "writing": "files"}
+STAGE_ORDER = tuple(stage.name for stage in SHOWN)  # the pipeline's list, in its order
+STAGE_WORDS = {stage.name: stage.counts for stage in SHOWN}
 CLEAR_LINE = "\r\x1b[K"
 
 
@@ -41,7 +42,7 @@ def _delay_from_environment() -> float:
 
 
 class BuildProgress:
-    """Receives the builder's stage announcements; use as a context manager around the build."""
+    """Receives the pipeline's stage announcements; use as a context manager around the build."""
 
     def __init__(self, stream: TextIO | None = None, after: float | None = None):
         self.stream = stream or sys.stdout
@@ -73,7 +74,7 @@ class BuildProgress:
             self.finished = True
 
     def stage(self, name: str, count: int) -> None:
-        """The builder's callback: a stage starts with `count` items."""
+        """The pipeline's callback: a stage starts with `count` items."""
         number = STAGE_ORDER.index(name) + 1 if name in STAGE_ORDER else len(STAGE_ORDER)
         words = STAGE_WORDS.get(name, "items")
         self.current = f"[{number}/{len(STAGE_ORDER)}] {name.capitalize()} {count} {words}..."

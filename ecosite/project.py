@@ -53,6 +53,7 @@ class BuildResult:
     copies: dict[str, Path]
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0
+    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
 
 
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.

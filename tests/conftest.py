@@ -91,7 +91,8 @@ def serve_directory(directory: Path):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The organisation's real site, built once per test session into a temporary folder."""
-    from ecosite.pipeline import Project, build
+    from ecosite.commands.build import build
+    from ecosite.project import Project
 
     out = tmp_path_factory.mktemp("site") / "output"
     build(Project(REPO, out))

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from ecosite.commands.serve import Preview
-from ecosite.pipeline import Project
 from ecosite.preview.builds import PreviewState
+from ecosite.project import Project
 
 BUILD_TIMEOUT = 30  # seconds a test waits for a rebuild before failing (a build takes one or two)
 

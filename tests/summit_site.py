@@ -23,7 +23,8 @@ def summit_project(target: Path) -> Path:
 
 def build_summit_site(target: Path) -> Path:
     """Build the fixture into target/output and return that folder."""
-    from ecosite.pipeline import Project, build
+    from ecosite.commands.build import build
+    from ecosite.project import Project
 
     project = summit_project(target / "project")
     out = target / "output"

@@ -16,9 +16,10 @@ import jinja2
 import pytest
 from pydantic import BaseModel
 
+from ecosite.commands.build import generate
 from ecosite.content.config import SiteConfig
 from ecosite.content.models import PageMeta
-from ecosite.pipeline import Project, generate
+from ecosite.project import Project
 from ecosite.registry import PAGE_MODELS
 from ecosite.render.templates import make_environment
 from ecosite.site.model import Page

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecosite.pipeline import Project, build
+from ecosite.commands.build import build
+from ecosite.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seeds/focused-topic-networks.txt")

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SITES, copy_project
 
+from ecosite.commands.build import build
 from ecosite.errors import BuildError
-from ecosite.pipeline import Project, build
+from ecosite.project import Project
 
 SMALL = SITES / "small"
 

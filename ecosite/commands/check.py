@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from ecosite.commands.build import generate
 from ecosite.commands.page_scan import ScannedPage, scan_page
 from ecosite.errors import BuildError, ContentError
+from ecosite.markdown.parser import link_tokens
 from ecosite.outputs import sitemap
 from ecosite.outputs.redirects import output_path_of
-from ecosite.pipeline import generate
 from ecosite.project import Project
 from ecosite.site.model import Page
 
@@ -93,13 +94,8 @@ def source_map(root: Path | None, base_url: str | None) -> dict[str, Origin]:
 def _link_lines(page: Page) -> dict[str, int]:
     """Each link and image URL of a page's Markdown body (as written to the output) -> its source line."""
     lines: dict[str, int] = {}
-    index = 0
-    for token in getattr(page.parsed, "tokens", None) or []:
-        index = token.map[0] if token.map else index
-        for child in token.children or []:
-            attribute = {"link_open": "href", "image": "src"}.get(child.type)
-            if attribute:
-                lines.setdefault(str(child.attrGet(attribute) or ""), page.body_line + index)
+    for token, attribute, index in link_tokens(page.parsed.tokens):
+        lines.setdefault(str(token.attrGet(attribute) or ""), page.body_line + index)
     return lines
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from ecosite.commands.build import project_from  # the same checks as `ecosite build`: --root, --out
 from ecosite.preview.builds import PreviewBuilds
 from ecosite.preview.server import WILDCARD_HOSTS, PreviewServer, bind
 from ecosite.preview.watch import ChangeWatcher
@@ -138,8 +139,6 @@ def reaches_other_machines(host: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecosite.cli import project_from  # the same checks as `ecosite build`: --root, --out
-
     project = project_from(args)
     if reaches_other_machines(args.host):
         print(f"warning: listening on {args.host}: other machines on the network can see this preview, "

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ecosite.errors import BuildError, ContentError
+from ecosite.errors import ContentError
 from ecosite.site.model import Page, Site
 
 
@@ -151,22 +151,6 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, helpers: Helper
         "page_at": helpers.page_at,
     }
     return template.render(context).encode("utf-8")
-
-
-def render_site(site: Site, templates_dir: Path) -> dict[str, bytes]:
-    """Every page of the site rendered; all template errors collected, then raised at once."""
-    env = make_environment(templates_dir)
-    helpers = Helpers(site)
-    files: dict[str, bytes] = {}
-    failures: dict[ContentError, list[Page]] = {}
-    for page in site.pages:
-        try:
-            files[page.output_path] = render_page(page, site, env, helpers)
-        except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
-            failures.setdefault(template_error(exc, templates_dir), []).append(page)
-    if failures:
-        raise BuildError([while_rendering(error, pages) for error, pages in failures.items()])
-    return files
 
 
 def while_rendering(error: ContentError, pages: list[Page]) -> ContentError:

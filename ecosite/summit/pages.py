@@ -27,7 +27,7 @@ EDITION_TEMPLATE = "summit/edition.html"
 
 def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
                  assets: dict[str, Asset]) -> Generated:
-    """The generator the builder runs: edition pages, network views and calendar files."""
+    """The generator linking runs: edition pages, network views and calendar files."""
     generated = Generated()
     networks = sorted((p for p in pages if p.section == "networks" and not p.is_index),
                       key=lambda p: (p.meta.order if p.meta.order is not None else 1_000_000, p.url))

@@ -31,7 +31,7 @@ def stamp(path: Path) -> Stamp | None:
 class OutputFiles(MutableMapping[str, bytes]):
     """Every file a build produces: new bytes in memory, unchanged ones read from output/ when asked.
 
-    Iterates in the order the plain build (builder.generate) would produce the same files.
+    Iterates in the order the build produced them: generated files, then pages, then the published ones.
     """
 
     def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes]):

@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO, SITES, copy_project
 
 from ecosite.cli import main
-from ecosite.pipeline import Project, build
+from ecosite.commands.build import build
+from ecosite.project import Project
 
 
 @dataclass

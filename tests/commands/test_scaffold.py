@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from ecosite.cli import main
+from ecosite.commands.build import build
 from ecosite.commands.new import slugify
 from ecosite.content.documents import load_document
 from ecosite.content.models import NetworkMeta, NewsMeta, PageMeta, Person
-from ecosite.pipeline import Project, build
+from ecosite.project import Project
 
 
 def new(project: Path, *args: str) -> int:

@@ -15,11 +15,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ecosite.commands.build import generate
 from ecosite.content.documents import load_document, load_yaml_file
 from ecosite.content.models import validate
 from ecosite.errors import BuildError, ContentError
 from ecosite.markdown import parser as markdown
-from ecosite.pipeline import Project, generate
+from ecosite.project import Project
 from ecosite.registry import data_model, page_model
 
 from .conftest import active_content, make_project, run_cli

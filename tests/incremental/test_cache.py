@@ -10,8 +10,9 @@ import pytest
 from test_incremental import clean_build, make_site, page_text, tree
 
 from ecosite.cli import main
+from ecosite.commands.build import build
 from ecosite.incremental import cache
-from ecosite.pipeline import Project, build
+from ecosite.project import Project
 
 
 @pytest.fixture

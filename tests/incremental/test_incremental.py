@@ -18,10 +18,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ecosite.commands.build import build, generate
 from ecosite.errors import BuildError
 from ecosite.incremental import workers as parallel
 from ecosite.incremental.engine import Engine
-from ecosite.pipeline import Project, build, generate
+from ecosite.project import Project
 
 TEMPLATES = {
     "base.html": """<!DOCTYPE html><html lang="{{ site.language }}"><head><title>{{ page.title }}</title>

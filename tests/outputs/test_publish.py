@@ -15,8 +15,9 @@ import feedparser
 import pytest
 from conftest import REPO, SITES, copy_project
 
+from ecosite.commands.build import build
 from ecosite.errors import BuildError
-from ecosite.pipeline import Project, build
+from ecosite.project import Project
 
 PREFIXED = "https://example.org/eco/"
 PUBLISHED_EPOCH = "1700000000"

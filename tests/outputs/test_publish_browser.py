@@ -11,7 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import REPO, _QuietHandler
 
-from ecosite.pipeline import Project, build
+from ecosite.commands.build import build
+from ecosite.project import Project
 
 PREFIX = "/eco/"
 

@@ -15,7 +15,7 @@ from conftest import REPO, copy_project
 from preview_support import get, start_preview, wait_for_build, wait_until_quiet, write_atomically
 
 from ecosite.commands.serve import Preview
-from ecosite.pipeline import Project
+from ecosite.project import Project
 
 NEW_PAGE = "---\ntitle: Preview Test Page\nsummary: A page made by a test.\n---\n\nFreshly written text.\n"
 

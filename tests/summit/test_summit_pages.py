@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from summit_site import REPO, build_summit_site, summit_project
 
-from ecosite.pipeline import Project, generate
+from ecosite.commands.build import generate
+from ecosite.project import Project
 
 # Every schema.org type and property the structured data may use (checked against schema.org).
 SCHEMA_TYPES = {"Event", "Place", "PostalAddress", "VirtualLocation", "Organization", "Person", "Thing", "Offer"}
@@ -226,7 +227,7 @@ def test_the_real_site_has_no_summit_sessions_in_content():
 
 
 def test_a_rebuild_after_editing_a_programme_updates_every_page_that_shows_it(tmp_path: Path):
-    from ecosite.pipeline import build
+    from ecosite.commands.build import build
 
     project = summit_project(tmp_path / "project")
     out = tmp_path / "out"

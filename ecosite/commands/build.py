@@ -1,0 +1,72 @@
+"""`ecosite build`: the whole pipeline into output/, incremental from the cache; and `generate`, without writing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ecosite.incremental.engine import Engine
+from ecosite.progress import BuildProgress
+from ecosite.project import BuildResult, Project, StageCallback, quiet
+from ecosite.write.staging import OutputRefused, check_out_dir
+
+
+def build(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
+    """Every stage, redoing only what changed since the cached build.
+
+    A cold build swaps a new output/ in atomically; a rebuild rewrites only changed files, after every
+    stage has succeeded. The preview server keeps one Engine in memory instead."""
+    return Engine(project).rebuild(on_stage=on_stage)
+
+
+def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
+    """Every stage except writing, from nothing: the files a clean build would write; output/ is not touched."""
+    return Engine(project, persistent=False).rebuild(on_stage=on_stage, write=False)
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/output)")
+    parser.add_argument("--base-url", default=None, help="address the site is published at, e.g. https://example.org/eco/")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
+
+
+def add_publish_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-search", dest="search", action="store_false", help="skip the Pagefind search index")
+    parser.add_argument("--minify", action="store_true", help="minify the HTML pages")
+    parser.add_argument("--gzip", action="store_true", help="write precompressed .gz beside text files")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_build_options(parser)
+    add_publish_options(parser)
+
+
+def project_from(args: argparse.Namespace) -> Project:
+    root = args.root.resolve()
+    if not (root / "content").is_dir():
+        raise OutputRefused(f"{root} has no content/ folder; pass --root with the project folder")
+    out = (args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out)
+    project = Project(root, out, args.base_url, args.drafts, args.strict)
+    project.search = getattr(args, "search", project.search)
+    project.minify = getattr(args, "minify", project.minify)
+    project.gzip = getattr(args, "gzip", project.gzip)
+    check_out_dir(project.root, project.out)
+    return project
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from(args)
+    with BuildProgress(sys.stdout) as progress:
+        result = build(project, progress.stage)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    out = project.out
+    shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
+    redirects = sum(len(page.meta.aliases) for page in result.site.pages)
+    progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
+                     warnings=len(result.warnings), milliseconds=result.milliseconds,
+                     files=len(result.files) + len(result.copies), out=str(shown))
+    return 0

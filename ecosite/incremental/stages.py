@@ -1,0 +1,378 @@
+"""The stages as the engine runs them: each reuses what the last build (`build.old`) can vouch for.
+
+Each function takes the Build in progress and leaves its result on it for the next; pipeline.py lists
+them in order. With nothing remembered (a first or cold build, or `generate`) every stage does all
+its work, which is why a clean build and an incremental one are the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+import jinja2
+
+from ecosite.content.config import SiteConfig, load_config
+from ecosite.content.sources import Source, discover
+from ecosite.errors import BuildError, ContentError, fail_if
+from ecosite.incremental import cache
+from ecosite.incremental.state import Build, LastBuild
+from ecosite.incremental.workers import map_chunks
+from ecosite.markdown.parser import Heading, ParsedMarkdown
+from ecosite.outputs.publishing import add_publishing_files
+from ecosite.project import Project
+from ecosite.render import templates as render
+from ecosite.render.dependencies import (
+    Key,
+    Recording,
+    Signatures,
+    TrackedSite,
+    TrackingEnvironment,
+    TrackingHelpers,
+    digest,
+    meta_signature,
+    template_signatures,
+)
+from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
+from ecosite.site.linking import link
+from ecosite.site.loading import load_assets, load_data, load_pages
+from ecosite.site.model import Page, Site, SiteData
+from ecosite.write.in_place import OutputFiles, patch_output, same_bytes, stamp
+from ecosite.write.staging import StagedOutput
+
+TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
+ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
+
+
+def discovering(build: Build) -> None:
+    """site.yaml and the list of sources; what the last build of the same kind knew; what changed since."""
+    project = build.project
+    if not project.templates_dir.is_dir():
+        raise BuildError([ContentError("templates", 0, "the templates folder is missing",
+                                       "run the build from the project folder or pass --root")])
+    build.config, config_errors = load_config(project.content_dir, project.base_url)
+    build.sources, discover_errors = discover(project.root, project.content_dir, project.static_dirs)
+    build.errors = discover_errors + config_errors
+    build.templates = template_signatures(project.templates_dir)
+    signature = digest(cache.engine_fingerprint(), project.root, project.out, project.base_url, project.drafts,
+                       project.strict, project.search, project.minify, project.gzip,
+                       build.config.model_dump_json(), sorted(build.templates),
+                       *(os.environ.get(name) for name in ENVIRONMENT_INPUTS))
+    build.old = old = build.recall(signature)
+    changed = build.changed_paths
+    trusted = None if changed is None or not build.warm else {str(Path(p).resolve()) for p in changed}
+    build.stamps, build.digests = _fingerprint(build.sources, old, trusted)
+    build.unchanged = {str(s.path) for s in build.sources if old.digests.get(str(s.path)) == build.digests[str(s.path)]}
+
+
+def reading(build: Build) -> None:
+    """Static files, pages (compiled anew only when changed or their link targets moved) and data files."""
+    build.assets, asset_errors = load_assets(build.sources)
+    build.pages, build.drafts, reused, page_errors = _load_pages(build.project, build.config, build.sources,
+                                                                 build.assets, build.old, build.unchanged)
+    build.data, data_errors = _load_data(build.config, build.sources, build.old, build.unchanged)
+    build.errors += page_errors + data_errors + asset_errors
+    build.contents = {page.rel: page.content for page in reused}
+
+
+def linking(build: Build) -> None:
+    """One Site with every cross reference resolved; all problems so far are raised here at once."""
+    errors = build.errors
+    try:
+        build.site = link(build.config, build.pages, build.data, build.assets)
+    except BuildError as failure:
+        errors += failure.errors
+    fail_if(errors)
+    # A build that writes drops the link tokens once filled in; `generate` keeps them for `ecosite check`,
+    # which names the Markdown line of a broken link.
+    build.fresh_warnings = _finish_pages(build.site, build.drafts, build.contents, build.old, keep_links=not build.write)
+    if build.project.strict and build.site.warnings:
+        raise BuildError(build.site.warnings)
+
+
+def rendering(build: Build) -> None:
+    """The pages whose recorded inputs changed, or whose file in output/ was damaged; the rest are reused.
+
+    A cold build that writes streams its pages into a staging folder as they are rendered."""
+    project, site, old = build.project, build.site, build.old
+    build.meta = {page.rel: old.meta[page.rel] if page.rel in build.contents else meta_signature(page)
+                  for page in site.pages}
+    build.signatures = signatures = Signatures(site, build.meta, build.templates)
+    signatures.data = {key: build.digests[str(s.path)] for s in build.sources if s.kind == "data"
+                       for key in [s.rel.rsplit(".", 1)[0]]}
+    damaged = {name for name, was in old.outputs.items() if stamp(project.out / name) != was}
+    build.dirty = _dirty_pages(site, old, signatures, set(build.drafts), damaged)
+    cold = not old.outputs or not project.out.is_dir()
+    build.staged = staged = StagedOutput(project.out) if build.write and cold else None
+    rendered, build.deps = _render(project, build.persistent, site, build.dirty, staged.put if staged else None)
+    build.copies = {asset.output_path: asset.source.path for asset in build.assets.values()}
+    build.copy_digests = {asset.output_path: build.digests[str(asset.source.path)] for asset in build.assets.values()}
+    build.site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
+    build.names = names = list(site.files) + [page.output_path for page in site.pages]
+    build.republish = bool(build.dirty) or cold or build.site_files != old.site_files \
+        or build.copy_digests != old.copies or set(names) != set(old.outputs) - set(old.published) \
+        or bool(damaged & set(old.published))
+    listed = names if build.republish else names + old.published
+    build.files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered})
+
+
+def publishing(build: Build) -> None:
+    """Redirects, feed, sitemap, search index, minify, gzip (outputs/), when any output changed."""
+    build.published = build.old.published
+    if build.republish:
+        before = set(build.files)
+        add_publishing_files(build.project, build.site, build.files, build.copies)
+        build.published = [name for name in build.files if name not in before]
+
+
+def writing(build: Build) -> None:
+    """A cold build swaps its staging folder in; a rebuild changes only the files whose bytes differ."""
+    project, files, copies, old, staged = build.project, build.files, build.copies, build.old, build.staged
+    if staged is not None:
+        staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
+        files.out = project.out
+        outputs = {name: stamp(project.out / name) for name in files}
+    else:
+        outputs = {name: was for name, was in old.outputs.items() if name in files.names}
+        previous = [*old.outputs, *old.copies]
+        if _output_differs(project.out, files, copies, build.copy_digests, previous, old.copies):
+            outputs.update(patch_output(project.out, files, copies, build.copy_digests, previous, old.copies))
+    for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
+        outputs[name] = stamp(project.out / name)
+    build.state = _remembered(build, outputs)
+
+
+def _remembered(build: Build, outputs: dict) -> LastBuild:
+    """What the next build may reuse of this one."""
+    old, site, drafts = build.old, build.site, build.drafts
+    state = LastBuild(old.signature, build.started_ns, build.stamps, build.digests)
+    state.pages = {page.rel: old.pages[page.rel] if page.rel in build.contents else _record(page)
+                   for page in site.pages if not _is_generated(page)}
+    state.skipped = {s.rel for s in build.sources if s.kind == "page"} - set(state.pages)
+    state.meta = {rel: build.meta[rel] for rel in state.pages}
+    state.targets = {rel: drafts[rel].targets if rel in drafts else old.targets.get(rel, ()) for rel in state.pages}
+    state.target_sigs = _target_signatures(site, {t for ts in state.targets.values() for t in ts})
+    state.warnings = {rel: build.fresh_warnings.get(rel, []) if rel in drafts else old.warnings.get(rel, [])
+                      for rel in state.pages}
+    state.data = dict(site.data)
+    if build.dirty or set(build.names) != set(old.deps):
+        state.keys, state.deps = _number_keys(build.names, build.deps, old)
+        state.key_sigs = [build.signatures(key) for key in state.keys]
+    else:
+        state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
+    state.outputs, state.copies = outputs, build.copy_digests
+    state.site_files, state.published = build.site_files, build.published
+    return state
+
+
+def _content_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def _is_generated(page: Page) -> bool:
+    return page.source.kind != "page"
+
+
+def _output_differs(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
+                    previous: list[str], previous_copies: dict[str, str]) -> bool:
+    """Whether output/ needs writing at all: a rebuild that changed nothing leaves it untouched."""
+    return (any(not same_bytes(out / name, files[name]) for name in files.touched & set(files.names))
+            or any(previous_copies.get(name) != digest or not (out / name).is_file()
+                   for name, digest in copy_digests.items())
+            or bool(set(previous) - set(files.names) - set(copies)))
+
+
+def _record(page: Page) -> tuple:
+    """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
+    headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
+    return (page.meta, page.url, page.body_line, headings, page.content)
+
+
+def _page_from_record(source: Source, record: tuple) -> Page:
+    meta, url, body_line, headings, content = record
+    parsed = ParsedMarkdown([], [Heading(*h) for h in headings], {})
+    return Page(source, meta, url, parsed, body_line, content)
+
+
+def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBuild
+                 ) -> tuple[list[Key], dict[str, frozenset[int]]]:
+    """Every output's keys as numbers into one table (small to store, quick to compare)."""
+    table: dict[Key, int] = {}
+    interned: dict[frozenset, frozenset] = {}
+    deps = {}
+    for name in names:
+        if name in fresh:
+            numbers = frozenset(table.setdefault(key, len(table)) for key in fresh[name])
+        else:
+            numbers = frozenset(table.setdefault(old.keys[n], len(table)) for n in old.deps.get(name, ()))
+        deps[name] = interned.setdefault(numbers, numbers)
+    return list(table), deps
+
+
+
+def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None
+                 ) -> tuple[dict[str, tuple[int, int, int]], dict[str, str]]:
+    stamps, digests = {}, {}
+    for source in sources:
+        key = str(source.path)
+        if trusted is not None and key not in trusted and key in old.digests:
+            stamps[key], digests[key] = old.stamps[key], old.digests[key]
+            continue
+        info = os.stat(source.path)
+        now = (info.st_mtime_ns, info.st_size, info.st_ino)
+        stamps[key] = now
+        settled = info.st_mtime_ns < old.started_ns - TRUST_STAT_AFTER_NS
+        digests[key] = old.digests[key] if settled and old.stamps.get(key) == now else _content_digest(source.path)
+    return stamps, digests
+
+def _compile(project: Project, config: SiteConfig, sources: list[Source]
+             ) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
+    parts = map_chunks(lambda chunk: compile_pages(load_pages, project, config, chunk), sources)
+    pages, drafts, errors = [], {}, []
+    for part_pages, part_drafts, part_errors in parts:
+        pages += part_pages
+        drafts.update(part_drafts)
+        errors += part_errors
+    return pages, drafts, errors
+
+def _load_pages(project: Project, config: SiteConfig, sources: list[Source], assets: dict, old: LastBuild, unchanged: set[str]
+                ) -> tuple[list[Page], dict[str, CompiledBody], list[Page], list[ContentError]]:
+    """Compile changed pages, and unchanged ones whose link targets changed; reuse the rest."""
+    page_sources = [s for s in sources if s.kind == "page"]
+    keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)}
+    pages, drafts, errors = _compile(project, config, [s for s in page_sources if s.rel not in keep])
+    by_rel = {page.rel: page for page in pages}
+    source_of = {s.rel: s for s in page_sources}
+    for rel in keep & set(old.pages):
+        by_rel[rel] = _page_from_record(source_of[rel], old.pages[rel])
+    current = _target_signatures_from(by_rel, assets)
+    moved = {target for target, was in old.target_sigs.items() if current(target) != was}
+    stale = [s for s in page_sources if s.rel in keep and s.rel in old.pages
+             and not moved.isdisjoint(old.targets.get(s.rel, ()))] if moved else []
+    if stale:
+        more_pages, more_drafts, more_errors = _compile(project, config, stale)
+        for page in more_pages:
+            by_rel[page.rel] = page
+        drafts.update(more_drafts)
+        errors += more_errors
+        keep -= {s.rel for s in stale}
+    ordered = [by_rel[s.rel] for s in page_sources if s.rel in by_rel]
+    reused = [by_rel[rel] for rel in keep if rel in old.pages]
+    return ordered, drafts, reused, errors
+
+def _load_data(config: SiteConfig, sources: list[Source], old: LastBuild, unchanged: set[str]
+               ) -> tuple[SiteData, list[ContentError]]:
+    data_sources = [s for s in sources if s.kind == "data"]
+    fresh = [s for s in data_sources if str(s.path) not in unchanged or s.rel.rsplit(".", 1)[0] not in old.data]
+    loaded, errors = load_data(config, fresh)
+    data = {}
+    for source in data_sources:
+        key = source.rel.rsplit(".", 1)[0]
+        if key in loaded:
+            data[key] = loaded[key]
+        elif source not in fresh and key in old.data:
+            data[key] = old.data[key]
+    return data, errors
+
+def _finish_pages(site: Site, drafts: dict[str, CompiledBody], contents: dict[str, str], old: LastBuild,
+                  keep_links: bool
+                  ) -> dict[str, list[ContentError]]:
+    """Fill resolved links into compiled pages, restore reused bodies and their warnings."""
+    fresh_warnings: dict[str, list[ContentError]] = {}
+    shown = {page.source.shown: page.rel for page in site.pages if page.rel in drafts}
+    for warning in site.warnings:
+        if warning.path in shown:
+            fresh_warnings.setdefault(shown[warning.path], []).append(warning)
+    for page in site.pages:
+        if page.rel in drafts:
+            page.content = fill_links(page, drafts[page.rel])
+            drafts[page.rel].html = ""  # filled in: free it (ten thousand bodies are tens of MB)
+            if not keep_links:
+                page.parsed = ParsedMarkdown([], page.parsed.headings, {})
+        elif page.rel in contents:
+            page.content = contents[page.rel]
+            site.warnings.extend(old.warnings.get(page.rel, []))
+    return fresh_warnings
+
+def _target_signatures_from(pages: dict[str, Page], assets: dict) -> Callable[[tuple], str]:
+    def signature(target: tuple) -> str:
+        kind, rel = target
+        if kind == "page":
+            page = pages.get(rel)
+            return digest(page.url, sorted(page.parsed.ids)) if page else "missing"
+        asset = assets.get(rel.removeprefix("static/")) if rel.startswith("static/") else None
+        return asset.output_path if asset else "missing"
+    return signature
+
+def _target_signatures(site: Site, targets: set) -> dict:
+    signature = _target_signatures_from(site.by_rel, site.assets)
+    return {target: signature(target) for target in targets}
+
+def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
+                 damaged: set[str]) -> list[Page]:
+    changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
+    dirty = []
+    for page in site.pages:
+        name = page.output_path
+        deps = old.deps.get(name)
+        if (deps is None or page.rel in compiled or name in damaged
+                or name not in old.outputs or not deps.isdisjoint(changed)):
+            dirty.append(page)
+    return dirty
+
+def _render(project: Project, persistent: bool, site: Site, pages: list[Page], sink: Callable[[str, bytes], None] | None = None
+            ) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
+    """Render some pages with dependency recording; every template error collected, then raised at once.
+
+    With `sink(name, bytes)` each page is written where it is rendered (in the worker) instead of returned."""
+    templates_dir = project.templates_dir
+    env = render.make_environment(templates_dir, TrackingEnvironment)
+    if persistent:  # compiled templates survive the process, checked against their source
+        folder = project.root / cache.CACHE_DIR / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        except OSError:
+            pass
+    helpers = TrackingHelpers(site)
+    tracked = TrackedSite(site)
+
+    def render_some(chunk: list[Page]) -> list[tuple[str, bytes | None, frozenset[Key] | None, ContentError | None]]:
+        results: list[tuple[str, bytes | None, frozenset[Key] | None, ContentError | None]] = []
+        for page in chunk:
+            try:
+                with Recording() as keys:
+                    rendered = render.render_page(page, cast(Site, tracked), env, helpers)
+            except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
+                results.append((page.output_path, None, None, render.template_error(exc, templates_dir)))
+                continue
+            body: bytes | None = rendered
+            if sink is not None:  # written here, in the worker: rendered pages never travel back
+                sink(page.output_path, rendered)
+                body = None
+            keys.discard(("meta", page.rel))
+            keys.discard(("body", page.rel))
+            if _is_generated(page):  # made from data and the page list by a generator in link()
+                keys |= {("data", "*"), ("pages",)}
+            results.append((page.output_path, body, frozenset(keys), None))
+        return results
+
+    files: dict[str, bytes] = {}
+    deps: dict[str, frozenset[Key]] = {}
+    failures: dict[ContentError, list[Page]] = {}
+    by_output = {page.output_path: page for page in pages}
+    interned: dict[frozenset, frozenset] = {}
+    for part in map_chunks(render_some, pages):
+        for name, body, keys, error in part:
+            if error is not None:
+                failures.setdefault(error, []).append(by_output[name])
+            elif keys is not None:
+                if body is not None:
+                    files[name] = body
+                deps[name] = interned.setdefault(keys, keys)
+    if failures:
+        raise BuildError([render.while_rendering(error, failed) for error, failed in failures.items()])
+    return files, deps

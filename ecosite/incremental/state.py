@@ -1,0 +1,89 @@
+"""The state of builds: what the last one left (LastBuild, cached) and one in progress (Build)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecosite.content.config import SiteConfig
+from ecosite.content.sources import Source
+from ecosite.errors import ContentError
+from ecosite.project import Project
+from ecosite.render.dependencies import Key, Signatures
+from ecosite.site.compiled import CompiledBody
+from ecosite.site.model import Asset, Page, Site, SiteData
+from ecosite.write.in_place import OutputFiles, Stamp
+from ecosite.write.staging import StagedOutput
+
+
+@dataclass
+class LastBuild:
+    """What the last successful build knew; pickled into .ecosite-cache/."""
+
+    signature: str = ""
+    started_ns: int = 0
+    stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # source path -> stat
+    digests: dict[str, str] = field(default_factory=dict)  # source path -> content digest
+    pages: dict[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
+    skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
+    meta: dict[str, str] = field(default_factory=dict)  # rel -> meta signature
+    targets: dict[str, tuple] = field(default_factory=dict)  # rel -> what its links point at
+    target_sigs: dict[tuple, str] = field(default_factory=dict)
+    warnings: dict[str, list[ContentError]] = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)  # data key -> validated record
+    keys: list[Key] = field(default_factory=list)  # every dependency key, numbered
+    key_sigs: list[str] = field(default_factory=list)  # each key's signature when last used
+    deps: dict[str, frozenset[int]] = field(default_factory=dict)  # output -> numbers of the keys it read
+    outputs: dict[str, Stamp | None] = field(default_factory=dict)  # every file written -> its stamp
+    copies: dict[str, str] = field(default_factory=dict)  # asset output -> source digest
+    site_files: dict[str, str] = field(default_factory=dict)  # generated file -> digest
+    published: list[str] = field(default_factory=list)  # files the publishing stage added
+
+
+@dataclass
+class Build:
+    """One build in progress: what each stage leaves for the next (see stages.py)."""
+
+    project: Project
+    recall: Callable[[str], LastBuild]  # signature -> what the engine remembers of a build like this one
+    warm: bool  # the engine holds a previous build in memory (so `changed_paths` can be trusted)
+    persistent: bool  # the engine keeps a cache in the project folder
+    write: bool  # False: every stage but writing, nothing remembered (generate)
+    changed_paths: Iterable[Path] | None
+    started_ns: int = field(default_factory=time.time_ns)
+    errors: list[ContentError] = field(default_factory=list)
+    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds
+    staged: StagedOutput | None = None  # a cold build's output, written while it renders
+    state: LastBuild | None = None  # what the writing stage leaves for the next build
+    # discovering
+    config: SiteConfig = field(init=False)
+    sources: list[Source] = field(init=False)
+    templates: dict[str, str] = field(init=False)
+    old: LastBuild = field(init=False)
+    stamps: dict[str, tuple[int, int, int]] = field(init=False)
+    digests: dict[str, str] = field(init=False)
+    unchanged: set[str] = field(init=False)
+    # reading
+    assets: dict[str, Asset] = field(init=False)
+    pages: list[Page] = field(init=False)
+    drafts: dict[str, CompiledBody] = field(init=False)
+    data: SiteData = field(init=False)
+    contents: dict[str, str] = field(init=False)  # reused page -> its body HTML
+    # linking
+    site: Site = field(init=False)
+    fresh_warnings: dict[str, list[ContentError]] = field(init=False)
+    # rendering
+    meta: dict[str, str] = field(init=False)
+    signatures: Signatures = field(init=False)
+    dirty: list[Page] = field(init=False)
+    deps: dict[str, frozenset[Key]] = field(init=False)
+    names: list[str] = field(init=False)
+    copies: dict[str, Path] = field(init=False)
+    copy_digests: dict[str, str] = field(init=False)
+    site_files: dict[str, str] = field(init=False)
+    republish: bool = field(init=False)
+    files: OutputFiles = field(init=False)
+    # publishing
+    published: list[str] = field(init=False)
