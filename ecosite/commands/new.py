@@ -8,7 +8,6 @@ published. The file name (and so the address) is a slug made from the name; noth
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import unicodedata
@@ -18,14 +17,17 @@ from zoneinfo import ZoneInfo
 
 from ecosite.content.documents import load_document, load_yaml_file
 from ecosite.content.models import PageMeta
+from ecosite.content_types.network import network_file
+from ecosite.content_types.news import news_file
+from ecosite.content_types.page import page_file
 from ecosite.errors import ContentError
-from ecosite.registry import page_model
+from ecosite.registry import CONTENT_TYPES, page_type
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _TRANSLITERATIONS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
                                    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
                                    "Þ": "TH", "ı": "i", "&": " and "})
-KINDS = ("network", "news", "page")
+KINDS = tuple(t.name for t in CONTENT_TYPES if t.scaffold is not None)  # network, news, page
 USAGE_ERROR = 2
 
 
@@ -41,106 +43,6 @@ def slugify(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATIONS))
     text = "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _quoted(text: str) -> str:
-    """A YAML double-quoted string (JSON's string syntax is valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _front_matter(lines: list[str]) -> str:
-    return "---\n" + "\n".join(lines) + "\n---\n"
-
-
-_HEADER = [
-    "# Everything between the two `---` lines is front matter: the page's fields, one `key: value`",
-    "# per line. The text after the second `---` is the page itself, written in Markdown.",
-    "# Lines starting with # are notes for you: they are never published and you may delete them.",
-    "",
-]
-
-_COMMON_TAIL = [
-    "# true keeps this page off the published site while you write it; set it to false to publish.",
-    "# (`ecosite serve --drafts` or `ecosite build --drafts` show drafts.)",
-    "draft: true",
-    "# Old addresses of this page (e.g. /old-name/) that should keep working; one per line, `- /old-name/`.",
-    "aliases: []",
-    "# A different layout from templates/ (e.g. page.html). Leave empty for the usual layout.",
-    "template:",
-]
-
-
-def network_file(title: str, slug: str, order: int, year: int) -> str:
-    lines = _HEADER + [
-        "# The network's name, as shown in its heading and in the list of networks.",
-        f"title: {_quoted(title)}",
-        f"# Leave empty: the address is /networks/{slug}/, from the file name. Write a slug here only",
-        "# to change it (lower-case letters, digits and hyphens).",
-        "slug:",
-        "# One or two sentences on what the network works on; shown in the list of networks.",
-        'summary: "TODO: what the network works on, in one or two sentences."',
-        "# Position in the list of networks: 1 comes first.",
-        f"order: {order}",
-        "# The co-chairs, in the order shown on the page. For each person: `name`, and optionally",
-        "# `society` (their member society) and `as_of` (the year they became co-chair).",
-        "co_chairs:",
-        '  - name: "TODO: the co-chair\'s name"',
-        '    society: "TODO: their member society"',
-        f"    as_of: {year}",
-        "# Campaigns and projects of the network, newest last. Each has a `title`, and optionally `when`,",
-        "# `url` (starting with https://) and `summary`. To add one, replace [] with lines like these",
-        "# (without the leading #):",
-        "#   - title: A Cancer Workforce in Crisis",
-        '#     when: "November 2023"',
-        "#     url: https://www.europeancancer.org/workforce-crisis",
-        "#     summary: A campaign launched at the European Cancer Summit 2023.",
-        "campaigns: []",
-        "# Web addresses the facts on this page come from; replace [] with lines `  - https://...`.",
-        "sources: []",
-        "# A date for the page (YYYY-MM-DD) if it should show one; networks usually leave it empty.",
-        "date:",
-    ] + _COMMON_TAIL
-    body = ("\n## What the network works on\n\nTODO: the topics, in a few short paragraphs.\n\n"
-            "## How it works\n\nTODO: how the network gathers evidence and campaigns.\n")
-    return _front_matter(lines) + body
-
-
-def news_file(title: str, slug: str, day: str, network_slugs: list[str]) -> str:
-    known = ", ".join(network_slugs) or "none yet"
-    lines = _HEADER + [
-        "# The headline.",
-        f"title: {_quoted(title)}",
-        f"# Leave empty: the address is /news/{slug}/, from the file name.",
-        "slug:",
-        "# One or two sentences shown in the list of news.",
-        'summary: "TODO: the news in one or two sentences."',
-        "# The day of the news (YYYY-MM-DD, optionally followed by a time HH:MM); news is listed newest first.",
-        f"date: {day}",
-        "# The networks this news concerns, by their slug; replace [] with lines `  - workforce`.",
-        f"# Known networks: {known}.",
-        "networks: []",
-        "# The web address of the original announcement (starting with https://), or leave empty.",
-        "source:",
-        "# Leave empty: news is ordered by date.",
-        "order:",
-    ] + _COMMON_TAIL
-    return _front_matter(lines) + "\nTODO: the news, in a few short paragraphs.\n"
-
-
-def page_file(title: str, url: str) -> str:
-    lines = _HEADER + [
-        "# The page's title, shown as its heading and in the browser tab.",
-        f"title: {_quoted(title)}",
-        f"# Leave empty: the address is {url}, from the file name. Write a slug here only to change it.",
-        "slug:",
-        "# One sentence describing the page, for search engines and lists of pages; optional.",
-        "summary:",
-        "# Position among the pages of its section: 1 comes first. Leave empty to sort by title.",
-        "order:",
-        "# A date for the page (YYYY-MM-DD) if it should show one; leave empty otherwise.",
-        "date:",
-    ] + _COMMON_TAIL
-    return _front_matter(lines) + "\nTODO: the page, in Markdown. Start headings at `##`.\n"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -204,9 +106,9 @@ def _plan_page(path: str, title: str | None) -> tuple[str, str]:
         raise NameRefused(f"no web address can be made from `{path}`",
                           "use letters or digits in each part, e.g. `about/partners`")
     rel = "/".join(slugs) + ".md"
-    model = page_model(rel)
+    model = page_type(rel).model
     if model is not PageMeta:
-        kind = "network" if rel.startswith("networks/") else "news" if rel.startswith("news/") else None
+        kind = page_type(rel).name if page_type(rel).scaffold else None
         hint = f"use `ecosite new {kind} NAME`" if kind else "copy an existing file of that folder instead"
         raise NameRefused(f"pages in content/{slugs[0]}/ need the fields of a "
                           f"{model.__name__.removesuffix('Meta').lower()}, not of a plain page", hint)

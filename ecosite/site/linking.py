@@ -5,11 +5,8 @@ from __future__ import annotations
 from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError, fail_if
 from ecosite.markdown import parser as markdown
+from ecosite.registry import GENERATORS  # pages and files made from data: (config, pages, data, assets) -> Generated
 from ecosite.site.model import Asset, LinkTargets, Page, Site, SiteData, check_collisions
-from ecosite.summit.pages import summit_pages
-
-# Pages and files made from data rather than Markdown: (config, pages, data, assets) -> site.Generated.
-GENERATORS = [summit_pages]
 
 
 def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str, Asset]) -> Site:

@@ -9,7 +9,7 @@ from ecosite.content.sources import Source
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
 from ecosite.project import Project
-from ecosite.registry import data_model, page_model
+from ecosite.registry import data_locations, data_type, page_model
 from ecosite.site.model import Asset, Page, SiteData, fingerprint, page_url
 
 
@@ -55,21 +55,20 @@ def load_data(config: SiteConfig, sources: list[Source]) -> tuple[SiteData, list
     for source in sources:
         if source.kind != "data":
             continue
-        model = data_model(source.rel)
-        if model is None:
+        content_type = data_type(source.rel)
+        if content_type is None:
             errors.append(ContentError(source.shown, 0, "no content model reads this data file",
-                                       "data files live at about/values.yaml or summit/<year>.yaml; "
-                                       "move or rename it, or delete it"))
+                                       f"data files live at {data_locations()}; move or rename it, or delete it"))
             continue
         try:
             raw = load_yaml_file(source.path, source.shown)
         except ContentError as error:
             errors.append(error)
             continue
-        record, problems = validate(model, raw, source.shown, {"timezone": config.timezone})
+        record, problems = validate(content_type.model, raw, source.shown, {"timezone": config.timezone})
         errors.extend(problems)
-        if record is not None and hasattr(record, "cross_check"):  # checks across the file, with its lines
-            errors.extend(record.cross_check(raw, source))
+        if record is not None and content_type.cross_check is not None:  # checks across the file, with its lines
+            errors.extend(content_type.cross_check(record, raw, source))
         if record is not None:
             data[source.rel.rsplit(".", 1)[0]] = record
     return data, errors

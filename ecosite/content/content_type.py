@@ -1,0 +1,27 @@
+"""What a content type declares: its model, where its files live, the pages it generates, its scaffold, its checks.
+
+One module per type declares one ContentType (ecosite/content_types/, ecosite/summit/content_type.py)
+and ecosite/registry.py lists them; the stages ask the registry instead of knowing the types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class ContentType:
+    name: str  # as editors say it, and as `ecosite new NAME` takes it
+    kind: Literal["page", "data"]  # a Markdown page with front matter, or a YAML data file
+    location: str  # page: the section folder ("networks"; "" for any other page); data: a regex of its path
+    shown: str  # where its files live, as the docs and hints say it: "summit/<year>.yaml"
+    model: type[BaseModel]
+    # (config, pages, data, assets) -> site.Generated: pages and files made from this type's records
+    generate: Callable[..., Any] | None = None
+    scaffold: Callable[..., str] | None = None  # the text of a new file (`ecosite new`)
+    # (record, raw YAML, source) -> errors: checks across a whole file, with its lines
+    cross_check: Callable[..., list[Any]] | None = None

@@ -1,0 +1,1 @@
+"""The content types, one module each; ecosite/registry.py lists them."""
