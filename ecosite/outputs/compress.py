@@ -9,6 +9,8 @@ import gzip
 from collections.abc import MutableMapping
 from pathlib import Path
 
+from ecosite.outputs.publication import Publication
+
 TEXT_SUFFIXES = {".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".ics", ".map", ".webmanifest"}
 MIN_BYTES = 256  # below this, the gzip header costs more than it saves
 
@@ -29,3 +31,7 @@ def add_gzip_copies(files: MutableMapping[str, bytes], copies: dict[str, Path]) 
         data = sources[rel]
         if is_text(rel) and len(data) >= MIN_BYTES:
             files[rel + ".gz"] = gzip_bytes(data)
+
+
+def publish(publication: Publication) -> None:
+    add_gzip_copies(publication.files, publication.copies)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from ecosite.errors import BuildError, ContentError
+from ecosite.outputs.publication import Publication
 from ecosite.site.model import Page, Site
 
 NEWS_SECTION = "news"
@@ -87,3 +88,8 @@ def atom_feed(site: Site) -> bytes:
         lines += [f'<content type="html" xml:base="{address}">{escape(page.content)}</content>', "</entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode()
+
+
+def publish(publication: Publication) -> None:
+    if has_news(publication.site):
+        publication.files[FEED_PATH] = atom_feed(publication.site)

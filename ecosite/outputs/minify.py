@@ -10,6 +10,8 @@ from collections.abc import MutableMapping
 
 import minify_html
 
+from ecosite.outputs.publication import Publication
+
 
 def minify_page(html: bytes) -> bytes:
     text = minify_html.minify(html.decode("utf-8"), keep_closing_tags=True, keep_html_and_head_opening_tags=True,
@@ -22,3 +24,7 @@ def minify_pages(files: MutableMapping[str, bytes]) -> None:
     for rel in sorted(files):
         if rel.endswith(".html"):
             files[rel] = minify_page(files[rel])
+
+
+def publish(publication: Publication) -> None:
+    minify_pages(publication.files)

@@ -13,6 +13,7 @@ from html import escape
 
 from ecosite.content.documents import load_document
 from ecosite.errors import ContentError, fail_if
+from ecosite.outputs.publication import Publication
 from ecosite.site.model import Page, Site
 
 NOT_FOUND_PAGE = "404.html"
@@ -111,3 +112,8 @@ def add_redirects(site: Site, files: MutableMapping[str, bytes]) -> list[str]:
     if redirects:
         files["_redirects"] = netlify_redirects(redirects, site)
     return [r.output_path for r in redirects]
+
+
+def publish(publication: Publication) -> None:
+    """Redirect pages and `_redirects`; they and the 404 page stay out of the sitemap and the index."""
+    publication.hidden |= {NOT_FOUND_PAGE, *add_redirects(publication.site, publication.files)}

@@ -14,6 +14,8 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
+from ecosite.outputs.publication import Publication
+from ecosite.render.templates import make_environment, template_for
 
 BUNDLE_DIR = "pagefind"
 SEARCH_TEMPLATE = "search.html"
@@ -47,3 +49,18 @@ def search_bundle(files: MutableMapping[str, bytes], to_index: list[str]) -> dic
                            "install it with `pip install 'pagefind[bin]'`, or build with --no-search")
         return {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+
+
+def search_pages(publication: Publication) -> set[str]:
+    """The search page itself is not worth finding through search."""
+    env = make_environment(publication.project.templates_dir)
+    return {page.output_path for page in publication.site.pages if template_for(page, env) == SEARCH_TEMPLATE}
+
+
+def publish(publication: Publication) -> None:
+    """The Pagefind index of every page but the hidden ones; a site without a search page needs none."""
+    searching = search_pages(publication)
+    if searching:
+        skipped = publication.hidden | searching
+        to_index = [rel for rel in publication.files if rel.endswith(".html") and rel not in skipped]
+        publication.files.update(search_bundle(publication.files, to_index))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from html import escape
 
+from ecosite.outputs.publication import Publication
 from ecosite.site.model import Site
 
 SITEMAP_PATH = "sitemap.xml"
@@ -41,3 +42,8 @@ def robots_txt(site: Site) -> bytes:
     """Allow everything and name the sitemap by its absolute address."""
     address = site.config.origin + site.config.base_path + SITEMAP_PATH
     return f"User-agent: *\nAllow: /\n\nSitemap: {address}\n".encode()
+
+
+def publish(publication: Publication) -> None:
+    publication.files[SITEMAP_PATH] = sitemap(publication.site, publication.files, publication.hidden)
+    publication.files[ROBOTS_PATH] = robots_txt(publication.site)
