@@ -1,1 +1,1 @@
-"""The commands besides build: serve, check, new, schema."""
+"""The commands: build, serve, check, new, schema; one module each, found by cli.COMMANDS."""

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ecosite.commands.options import add_root
 from ecosite.incremental.engine import Engine
 from ecosite.progress import BuildProgress
 from ecosite.project import BuildResult, Project, StageCallback, quiet
@@ -26,7 +27,7 @@ def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/output)")
     parser.add_argument("--base-url", default=None, help="address the site is published at, e.g. https://example.org/eco/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")

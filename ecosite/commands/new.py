@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ecosite.commands.options import add_root
 from ecosite.content.documents import load_document, load_yaml_file
 from ecosite.content.models import PageMeta
 from ecosite.content_types.network import network_file
@@ -52,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", help="the network's name, the news headline, or the page's path under "
                                      "content/ (e.g. about/partners)")
     parser.add_argument("--title", default=None, help="the page's title (page only; default: from its path)")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    add_root(parser)
 
 
 def run(args: argparse.Namespace) -> int:

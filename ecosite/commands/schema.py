@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ecosite.commands.options import add_root
 from ecosite.content.config import SiteConfig
 from ecosite.content.models import PageMeta
 from ecosite.registry import DATA_MODELS, PAGE_MODELS
@@ -100,7 +101,7 @@ def update_editor_settings(root: Path) -> Path:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = ("Write a JSON Schema for every content model (site.yaml, page front matter, "
                           "data files) and map them for VS Code's YAML extension in .vscode/settings.json.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    add_root(parser)
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for the schemas (default: ROOT/schemas, which also updates "
                              "ROOT/.vscode/settings.json)")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ecosite.commands.build import project_from  # the same checks as `ecosite build`: --root, --out
+from ecosite.commands.options import add_root
 from ecosite.preview.builds import PreviewBuilds
 from ecosite.preview.server import WILDCARD_HOSTS, PreviewServer, bind
 from ecosite.preview.watch import ChangeWatcher
@@ -109,7 +110,7 @@ def remove_own_staging(out: Path) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/output)")
     parser.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                         help=f"port to listen on, 0 for any free one (default: {DEFAULT_PORT})")

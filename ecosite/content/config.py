@@ -10,14 +10,8 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, Field, model_validator
 
 from ecosite.content.documents import load_yaml_file
-from ecosite.content.models import ExternalUrl, Record, Text, validate
+from ecosite.content.models import ExternalUrl, Record, Text, TimeZoneName, validate
 from ecosite.errors import ContentError
-
-
-def _timezone(value: str) -> str:
-    if value not in available_timezones():
-        raise ValueError(f"`{value}` is not a known time zone | write an IANA name such as Europe/Brussels")
-    return value
 
 
 def _base_url(value: str) -> str:
@@ -67,7 +61,7 @@ class SiteConfig(Record):
     description: Text | None = None
     base_url: BaseUrl = "http://localhost:8000/"
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-    timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    timezone: TimeZoneName = "UTC"
     nav: list[NavItem] = []
     social: list[SocialLink] = []
     organisation: Organisation = Organisation()

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecosite.content.text import FORBIDDEN_IN_FILES
 from ecosite.content.yamlsafe import YamlData, YamlProblem, load_yaml
 from ecosite.errors import ContentError
 
 MAX_FILE_BYTES = 2_000_000
-_FORBIDDEN_CONTROLS = ({chr(c) for c in range(32) if chr(c) not in "\t\n"} | {chr(c) for c in range(0x7F, 0xA0)}
-                       | {"\ufffe", "\uffff"})  # C0 and C1 controls and the noncharacters YAML and XML refuse
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass
@@ -38,7 +36,7 @@ def read_text(path: Path, rel: str) -> str:
                            "save it as UTF-8 in your editor (File > Save with encoding > UTF-8)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line_text in enumerate(text.split("\n"), 1):
-        bad = set(line_text) & (_FORBIDDEN_CONTROLS | _BIDI_CONTROLS)
+        bad = set(line_text) & FORBIDDEN_IN_FILES
         if bad:
             code = ", ".join(f"U+{ord(c):04X}" for c in sorted(bad))
             raise ContentError(rel, number, f"invisible control character {code} in the text",

@@ -10,7 +10,7 @@ import difflib
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +29,15 @@ from ecosite.errors import ContentError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ALIASES = 50  # old addresses one page may keep; a 2 MB list of them wrote 140,000 redirect files
+
+
+def time_zone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError(f"`{value}` is not a known time zone | write an IANA name such as Europe/Brussels")
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(time_zone)]  # an IANA name: site.yaml and summit editions
 
 
 class Record(BaseModel):

@@ -22,6 +22,8 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from ecosite.content.text import FORBIDDEN_IN_ESCAPES
+
 STR, INT, BOOL, NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
 MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 MAX_DEPTH = 40
@@ -182,8 +184,7 @@ def _construct(node: Node, path: KeyPath, lines: dict[KeyPath, int], depth: int,
 
 # What a double-quoted escape ("\0", "\e", "\r", "\u202E", "\uFFFE") can put into a value that the
 # file itself may not hold: controls, bidirectional overrides, line separators and noncharacters.
-_INVISIBLE = ({chr(c) for c in range(0x20) if chr(c) not in "\t\n"} | {chr(c) for c in range(0x7F, 0xA0)}
-              | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029\ufffe\uffff"))
+_INVISIBLE = FORBIDDEN_IN_ESCAPES  # content/text.py: the one policy
 
 
 def _visible_text(node: Node) -> str:

@@ -25,11 +25,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ecosite.content.text import BIDI_CONTROLS, IGNORED_IN_URLS
 from ecosite.errors import ContentError
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 def slugify(text: str) -> str:
@@ -42,7 +42,6 @@ PARSE_SECONDS = 5.0
 """The time one page body may take to parse: real pages take milliseconds, a 2 MB one about 2 s."""
 
 
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class BodyProblem(Exception):
@@ -169,7 +168,7 @@ def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
     for token in tokens:
         line = token.map[0] if token.map else line
         for child in token.children or []:
-            bad = sorted(set(child.content) & _BIDI_CONTROLS)
+            bad = sorted(set(child.content) & BIDI_CONTROLS)
             if bad:
                 raise BodyProblem(line, f"an HTML entity here writes the invisible direction control "
                                   f"U+{ord(bad[0]):04X}, which can make text read backwards",
@@ -191,7 +190,7 @@ def link_tokens(tokens: list[Token]) -> Iterator[tuple[Token, str, int]]:
 
 def scheme_of(url: str) -> str | None:
     """The scheme a browser would see, after dropping the invisible characters it ignores."""
-    match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", unquote(url)))
+    match = _SCHEME_RE.match(IGNORED_IN_URLS.sub("", unquote(url)))
     return match.group(1).lower() if match else None
 
 

@@ -15,6 +15,7 @@ from ecosite.content.documents import load_document
 from ecosite.errors import ContentError, fail_if
 from ecosite.outputs.publication import Publication
 from ecosite.site.model import Page, Site
+from ecosite.site.urls import output_path_of
 
 NOT_FOUND_PAGE = "404.html"
 
@@ -24,12 +25,6 @@ class Redirect:
     alias: str  # the old site path, e.g. /old/workforce/
     output_path: str  # where its redirect page is written, e.g. old/workforce/index.html
     page: Page  # where it leads
-
-
-def output_path_of(site_path: str) -> str:
-    """/a/b/ -> a/b/index.html, /a/b.html -> a/b.html."""
-    path = site_path.lstrip("/")
-    return path if path.endswith(".html") else path + "index.html"
 
 
 def collect_redirects(site: Site, files: MutableMapping[str, bytes]) -> list[Redirect]:

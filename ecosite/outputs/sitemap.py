@@ -12,16 +12,10 @@ from html import escape
 
 from ecosite.outputs.publication import Publication
 from ecosite.site.model import Site
+from ecosite.site.urls import address_of
 
 SITEMAP_PATH = "sitemap.xml"
 ROBOTS_PATH = "robots.txt"
-
-
-def page_address(output_path: str) -> str:
-    """networks/workforce/index.html -> networks/workforce/ (the path a browser asks for)."""
-    if output_path == "index.html" or output_path.endswith("/index.html"):
-        return output_path.removesuffix("index.html")
-    return output_path
 
 
 def sitemap(site: Site, files: MutableMapping[str, bytes], excluded: set[str]) -> bytes:
@@ -29,9 +23,9 @@ def sitemap(site: Site, files: MutableMapping[str, bytes], excluded: set[str]) -
     dates = {page.output_path: page.date for page in site.pages if page.date}
     root = site.config.origin + site.config.base_path
     entries = []
-    for path in sorted((p for p in files if p.endswith(".html") and p not in excluded), key=page_address):
+    for path in sorted((p for p in files if p.endswith(".html") and p not in excluded), key=address_of):
         lastmod = f"<lastmod>{dates[path].isoformat()}</lastmod>" if path in dates else ""
-        entries.append(f"<url><loc>{escape(root + page_address(path))}</loc>{lastmod}</url>")
+        entries.append(f"<url><loc>{escape(root + address_of(path))}</loc>{lastmod}</url>")
     body = "\n".join(entries)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

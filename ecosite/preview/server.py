@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ecosite.preview import overlay
 from ecosite.preview.builds import PreviewBuilds, PreviewState
+from ecosite.site.urls import output_path_of
 
 MAX_REQUEST_LINE = 8 * 1024
 MAX_HEADER_LINE = 8 * 1024
@@ -243,7 +244,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not path.startswith(base):
             return self.send_not_found(state)
         rel = path[len(base):]
-        name = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        name = output_path_of(rel) if rel == "" or rel.endswith("/") else rel
         if name not in state.served:
             if rel and not rel.endswith("/") and f"{rel}/index.html" in state.served:
                 query = self.path.partition("?")[2]

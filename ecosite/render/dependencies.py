@@ -190,10 +190,6 @@ class TrackedSite:
 class TrackingHelpers(Helpers):
     """The template helpers, noting which pages, sections and assets each page used."""
 
-    def __init__(self, site: Site):
-        super().__init__(site)
-        self.by_url = {page.url: page for page in site.pages}
-
     def url(self, target: object) -> str:
         if isinstance(target, Page):
             note(("meta", target.rel))
@@ -221,18 +217,6 @@ class TrackingHelpers(Helpers):
             if item.page:
                 note(("meta", item.page))
         return super().navigation(current)
-
-    def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
-        """As Helpers.breadcrumbs, with the URL index built once per build instead of once per page."""
-        crumbs = []
-        parts = page.url.strip("/").split("/") if page.url != "/" else []
-        for depth in range(len(parts)):
-            url = "/" + "".join(f"{p}/" for p in parts[:depth])
-            note(("at", url))
-            ancestor = self.by_url.get(url)
-            if ancestor is not None and ancestor is not page:
-                crumbs.append((ancestor.title, Helpers.url(self, ancestor)))
-        return crumbs
 
 
 def digest(*parts: object) -> str:

@@ -108,12 +108,11 @@ class Helpers:
     def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
         """(title, url) of each ancestor page, home first; the page itself is not included."""
         crumbs = []
-        by_url = {p.url: p for p in self.site.pages}
         parts = page.url.strip("/").split("/") if page.url != "/" else []
         for depth in range(len(parts)):
-            ancestor = by_url.get("/" + "".join(f"{p}/" for p in parts[:depth]))
+            ancestor = self.page_at("/" + "".join(f"{p}/" for p in parts[:depth]))
             if ancestor is not None and ancestor is not page:
-                crumbs.append((ancestor.title, self.url(ancestor)))
+                crumbs.append((ancestor.title, Helpers.url(self, ancestor)))  # its address only: page_at noted it
         return crumbs
 
 

@@ -17,6 +17,7 @@ from ecosite.content.models import SLUG_RE, PageMeta
 from ecosite.content.sources import Source
 from ecosite.errors import ContentError
 from ecosite.markdown.parser import Heading, ParsedMarkdown, parse
+from ecosite.site.urls import output_path_of
 
 FINGERPRINTED = {".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico",
                  ".woff", ".woff2"}
@@ -67,7 +68,7 @@ class Page:
     @property
     def output_path(self) -> str:
         """Where the page is written inside output/."""
-        return self.url.lstrip("/") if self.url.endswith(".html") else self.url.lstrip("/") + "index.html"
+        return output_path_of(self.url)
 
 
 @dataclass

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, PrivateAttr
 
-from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text
+from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text, TimeZoneName
 from ecosite.content.sources import Source
 from ecosite.content.yamlsafe import KeyPath, YamlData
 from ecosite.errors import ContentError
@@ -30,12 +30,6 @@ def _clock(value: str) -> str:
     if not _CLOCK_RE.match(value):
         raise ValueError(f"`{value}` is not a time of day | write the local time as HH:MM on a 24-hour clock, "
                          "e.g. 09:30 (quoting it is fine)")
-    return value
-
-
-def _zone(value: str) -> str:
-    if value not in available_timezones():
-        raise ValueError(f"`{value}` is not a known time zone | write an IANA name such as Europe/Brussels")
     return value
 
 
@@ -106,7 +100,7 @@ class SummitEdition(Record):
     summary: Text | None = None
     registration_url: ExternalUrl | None = None
     sources: list[ExternalUrl] = []
-    timezone: Annotated[str, AfterValidator(_zone)] = DEFAULT_TIMEZONE
+    timezone: TimeZoneName = DEFAULT_TIMEZONE
     updated: Day | None = None  # when the programme last changed: calendar apps see it as DTSTAMP
     days: list[SummitDay] = Field(default=[])
 
