@@ -106,8 +106,10 @@ def _add_time_budget(md: MarkdownIt) -> None:
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    # typographer: curly quotes (smartquotes) and -- / --- / ... as dashes and ellipsis (replacements),
+    # applied to text only, so code spans and code blocks keep their straight quotes.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     md.validateLink = lambda url: True  # every link is checked by `check_links` instead, with a line
@@ -116,6 +118,17 @@ def _make_parser() -> MarkdownIt:
 
 
 MD = _make_parser()
+
+_TYPOGRAPHER = MarkdownIt("zero", {"typographer": True}).enable(["replacements", "smartquotes"])
+
+
+def typographic(text: str) -> str:
+    """Plain text (a title, a summary) with the same quotes and dashes the Markdown pipeline gives
+    page bodies. Only the `text` rule runs, so nothing else in the string is interpreted."""
+    if not any(mark in text for mark in "\"'-.()+!?,"):
+        return text
+    tokens = _TYPOGRAPHER.parseInline(text)
+    return "".join(child.content for child in tokens[0].children or [])
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       ValidationError, ValidationInfo)
 
 from .errors import ContentError
+from .markdown import typographic
 from .yamlsafe import YamlData
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -92,13 +93,14 @@ TemplateName = Annotated[str, AfterValidator(_template_name)]
 SiteDateTime = Annotated[datetime, BeforeValidator(_to_datetime)]
 Day = Annotated[date, BeforeValidator(_to_date)]
 Text = Annotated[str, Field(min_length=1)]
+TypographicText = Annotated[str, Field(min_length=1), AfterValidator(typographic)]  # curly quotes, dashes
 
 
 class PageMeta(Record):
     """Front matter every page may carry; only `title` is required."""
 
-    title: Text
-    summary: Text | None = None
+    title: TypographicText
+    summary: TypographicText | None = None
     slug: Slug | None = None
     template: TemplateName | None = None
     draft: StrictBool = False
@@ -114,17 +116,17 @@ class Person(Record):
 
 
 class Campaign(Record):
-    title: Text
+    title: TypographicText
     when: Text | None = None
     url: ExternalUrl | None = None
-    summary: Text | None = None
+    summary: TypographicText | None = None
 
 
 class NetworkMeta(PageMeta):
     """A Focused Topic Network page (`content/networks/<slug>.md`)."""
 
     order: int
-    summary: Text
+    summary: TypographicText
     co_chairs: list[Person] = []
     campaigns: list[Campaign] = []
     sources: list[ExternalUrl] = []
