@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from pydantic import AfterValidator, Field, PrivateAttr
 
 from .errors import ContentError
-from .models import DATA_MODELS, Day, ExternalUrl, Person, Record, Slug, Text
+from .models import DATA_MODELS, Day, ExternalUrl, Person, Record, Slug, Text, TypographicText
 from .yamlsafe import KeyPath, YamlData
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -95,14 +95,14 @@ class SummitEdition(Record):
     """One European Cancer Summit edition (`content/summit/<year>.yaml`)."""
 
     year: int
-    theme: Text | None = None
+    theme: TypographicText | None = None
     start_date: Day
     end_date: Day | None = None
     venue: Text | None = None
     city: Text | None = None
     attendance: Literal["in-person", "online", "hybrid"] | None = None
     co_chairs: list[Person] = []
-    summary: Text | None = None
+    summary: TypographicText | None = None
     registration_url: ExternalUrl | None = None
     sources: list[ExternalUrl] = []
     timezone: Annotated[str, AfterValidator(_zone)] = DEFAULT_TIMEZONE
