@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 
-from ecosite.markdown import typographic
+from ecosite.markdown.parser import typographic
 
 from .conftest import PAYLOAD, active_content, build_with, page, visible_text
 
