@@ -110,7 +110,7 @@ MISTAKES = [
     ("unknown site key", {}, [("content/site.yaml", "language: en", "languag: en")], [], "content/site.yaml:"),
     ("bad time zone", {}, [("content/site.yaml", "Europe/Brussels", "Europe/Bruxelles")], [], "content/site.yaml:"),
     ("no site.yaml", {}, [], ["content/site.yaml"], "content/site.yaml"),
-    ("nav to nowhere", {}, [("content/site.yaml", "page: about/strategy.md", "page: about/plan.md")], [],
+    ("nav to nowhere", {}, [("content/site.yaml", "page: policy/index.md", "page: policy/plan.md")], [],
      "content/site.yaml"),
     ("no front matter", {PAGE: "Just text\n"}, [], [], f"{PAGE}:1:"),
     ("front matter never closed", {PAGE: "---\ntitle: Mission\n\nText\n"}, [], [], f"{PAGE}:1:"),

@@ -16,6 +16,7 @@ import yaml
 
 from ecosite.commands.build import build
 from ecosite.project import Project
+from ecosite.markdown.parser import typographic
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seeds/focused-topic-networks.txt")
@@ -128,7 +129,7 @@ def seed_section(start: str, end: str) -> list[str]:
 def test_networks_index_carries_the_seed_introduction_verbatim(doc):
     intro = seed_section("Focused Topic Networks\n", "Mission and Vision")
     assert len(intro) == 3
-    shown = [squash(p.text()) for p in main_of(doc("/networks/")).find("div").find_all("p")]
+    shown = [squash(p.text()) for p in main_of(doc("/networks/")).find("div", class_="intro").find_all("p")]
     assert shown == intro
 
 
@@ -156,6 +157,10 @@ def test_home_page_gives_the_mission_nine_networks_the_summit_and_news(doc):
     assert len([h for h in network_links if re.fullmatch(r"/networks/[a-z-]+/", h)]) == 9
     latest_year = max(int(p.stem) for p in (REPO / "content" / "summit").glob("*.yaml"))
     assert home.find("h2", id="home-summit").text() == f"European Cancer Summit {latest_year}"
+    routes = [a.attrs["href"] for a in home.find("ul", class_="routes").find_all("a")]
+    assert routes == ["/networks/", "/summit/", "/policy/", "/news/"]
+    actions = [a.attrs["href"] for a in home.find("ul", class_="hero__actions").find_all("a")]
+    assert actions == ["/networks/", f"/summit/{latest_year}/"]
     news = home.find("section", aria_labelledby="home-news").find_all("time")
     assert len(news) == 3
     assert [t.attrs["datetime"] for t in news] == sorted((t.attrs["datetime"] for t in news), reverse=True)
@@ -164,40 +169,67 @@ def test_home_page_gives_the_mission_nine_networks_the_summit_and_news(doc):
 # Networks: people, campaigns, sources; optional parts left out cleanly ------------------------------
 
 
+OWN_DOMAIN = re.compile(r"^https?://(www\.)?europeancancer\.org(/|$)")
+
+
+def co_chair_groups(people: list[dict]) -> list[tuple[str, list[str]]]:
+    """What the page should show: (label, ["Name, Society", ...]) by year named, newest first."""
+    years = sorted({p.get("as_of") or 0 for p in people}, reverse=True)
+    groups = []
+    for year in years:
+        names = [p["name"] + (f", {p['society']}" if p.get("society") else "")
+                 for p in people if (p.get("as_of") or 0) == year]
+        label = ("Co-chairs" if len(names) > 1 else "Co-chair") + (f" ({year})" if year else "")
+        groups.append((label, names))
+    return groups
+
+
 @pytest.mark.parametrize("source", NETWORK_FILES, ids=lambda p: p.stem)
-def test_each_network_page_shows_its_co_chairs_campaigns_and_sources(doc, source: Path):
+def test_each_network_page_shows_its_co_chairs_with_year_and_its_campaigns(doc, source: Path):
     meta = front_matter(source)
     main = main_of(doc(f"/networks/{source.stem}/"))
-    assert main.find("h1").text() == meta["title"]
-    assert main.find("p", class_="lead").text() == squash(meta["summary"])
-    people = [li.text() for li in main.find("ul", class_="people").find_all("li")] if meta.get("co_chairs") else []
-    assert len(people) == len(meta.get("co_chairs", []))
-    for shown, person in zip(people, meta.get("co_chairs", [])):
-        expected = person["name"]
-        if person.get("society"):
-            expected += f", {person['society']}"
-        if person.get("as_of"):
-            expected += f" (named co-chair in {person['as_of']})"
-        assert shown == expected
+    assert main.find("h1").text() == typographic(meta["title"])
+    assert main.find("p", class_="lead").text() == typographic(squash(meta["summary"]))
+    if meta.get("co_chairs"):
+        panel = main.find("section", aria_labelledby="network-co-chairs")
+        headings = [h.text() for h in panel.iter() if h.tag in ("h2", "h3")]
+        groups = co_chair_groups(meta["co_chairs"])
+        assert headings == ([groups[0][0]] if len(groups) == 1 else ["Co-chairs"] + [label for label, _ in groups])
+        shown = [[li.text() for li in ul.find_all("li")] for ul in panel.find_all("ul", class_="people")]
+        assert shown == [names for _, names in groups]
     campaigns = main.find_all("li", class_="entry")
     assert len(campaigns) == len(meta.get("campaigns", []))
     for item, campaign in zip(campaigns, meta.get("campaigns", [])):
-        assert item.find("h3").text() == squash(campaign["title"])
-        if campaign.get("url"):
-            assert item.find("a").attrs["href"] == campaign["url"]
+        assert item.find("h3").text() == typographic(squash(campaign["title"]))
+        links = [a.attrs["href"] for a in item.find_all("a")]
+        url = campaign.get("url")
+        assert links == ([url] if url and not OWN_DOMAIN.match(url) else [])
         if campaign.get("when"):
             assert item.find("p", class_="meta").text() == campaign["when"]
-    source_links = [a.attrs["href"] for a in main.find_all("a") if a.attrs.get("href") in meta.get("sources", [])]
-    assert set(source_links) >= set(meta.get("sources", []))
 
 
-def test_a_network_without_campaigns_has_no_campaign_heading(doc):
-    meta = front_matter(REPO / "content" / "networks" / "health-systems.md")
-    assert not meta.get("campaigns"), "the test relies on this network having no campaigns"
-    main = main_of(doc("/networks/health-systems/"))
-    headings = [h.text() for h in main.find_all("h2")]
-    assert "Campaigns and outputs" not in headings
-    assert "Co-chair" in headings
+@pytest.mark.parametrize("source", NETWORK_FILES, ids=lambda p: p.stem)
+def test_sources_stay_in_the_content_file_and_are_not_shown(doc, source: Path):
+    meta = front_matter(source)
+    assert meta.get("sources"), "every network's facts name where they come from"
+    page = doc(f"/networks/{source.stem}/")
+    assert not [a for a in page.find_all("a") if a.attrs.get("href") in meta["sources"]]
+    assert "Sources" not in [h.text() for h in page.find_all("h2")]
+
+
+def test_network_cards_name_the_latest_co_chairs_with_their_year(doc):
+    cards = {li.find("h3").text(): li.find("p", class_="card__meta").text()
+             for li in main_of(doc("/networks/")).find_all("li", class_="card")}
+    assert cards["Workforce Network"] == "Co-chair (2024): Mirjam Crul"
+    assert cards["Digital Health Network"] == "Co-chairs (2025): Wim Oyen, Annemiek Snoeckx"
+    for text in cards.values():
+        assert re.fullmatch(r"Co-chairs? \(20\d\d\): .+", text), text
+        assert text.startswith("Co-chairs (") == ("," in text), f"singular for one name, plural for more: {text}"
+
+
+def test_a_network_whose_co_chairs_were_named_in_different_years_groups_them(doc):
+    panel = main_of(doc("/networks/workforce/")).find("section", aria_labelledby="network-co-chairs")
+    assert [h.text() for h in panel.find_all("h3")] == ["Co-chair (2024)", "Co-chairs (2021)"]
 
 
 def test_a_network_with_only_its_required_fields_renders_without_empty_parts(real_project: Path, tmp_path: Path):
@@ -206,11 +238,13 @@ def test_a_network_with_only_its_required_fields_renders_without_empty_parts(rea
     out = tmp_path / "out"
     build(Project(real_project, out))
     main = main_of(parse((out / "networks" / "bare" / "index.html").read_text()))
-    assert [h.text() for h in main.find_all("h2")] == []
-    assert main.find_all("ul", class_="people") == [] and main.find_all("section") == []
+    column = main.find("div", class_="layout__main")
+    assert [h.text() for h in column.find_all("h2")] == []
+    assert main.find_all("ul", class_="people") == [] and column.find_all("section") == []
+    assert main.find_all("section", aria_labelledby="network-co-chairs") == []
     index = parse((out / "networks" / "index.html").read_text())
     card = [li for li in index.find_all("li", class_="card") if "Bare Network" in li.text()][0]
-    assert "Co-chairs" not in card.text()
+    assert "Co-chair" not in card.text()
 
 
 def test_no_page_has_an_empty_heading_list_or_paragraph(built_site: Path):
@@ -229,10 +263,11 @@ def test_no_page_has_an_empty_heading_list_or_paragraph(built_site: Path):
 
 
 @pytest.mark.parametrize("path, marked, state", [
-    ("/", "Home", "page"),
     ("/networks/", "Networks", "page"),
     ("/networks/workforce/", "Networks", "true"),
-    ("/about/strategy/", "Strategy", "page"),
+    ("/about/strategy/", "About", "true"),
+    ("/policy/", "Policy", "page"),
+    ("/contact/", "Contact", "page"),
     ("/about/values/", "About", "true"),
     ("/news/smartcare-prototype/", "News", "true"),
     ("/summit/", "Summit", "page"),
@@ -241,6 +276,12 @@ def test_the_main_navigation_marks_where_the_visitor_is(doc, path, marked, state
     nav = doc(path).find("nav", aria_label="Main")
     current = [(a.text(), a.attrs["aria-current"]) for a in nav.find_all("a") if "aria-current" in a.attrs]
     assert current == [(marked, state)]
+
+
+def test_the_home_page_is_reached_by_the_wordmark_and_marks_no_menu_entry(doc):
+    home = doc("/")
+    assert [a for a in home.find("nav", aria_label="Main").find_all("a") if "aria-current" in a.attrs] == []
+    assert doc("/news/").find("a", class_="brand").attrs["href"] == "/"
 
 
 def test_breadcrumbs_lead_home_through_the_section(doc):
@@ -255,12 +296,12 @@ def test_head_carries_title_description_canonical_and_opengraph(doc, built_site:
     meta = front_matter(REPO / "content" / "networks" / "workforce.md")
     head = doc("/networks/workforce/").find("head")
     assert head.find("title").text() == "Workforce Network | European Cancer Organisation"
-    assert head.find("meta", name="description").attrs["content"] == meta["summary"]
+    assert head.find("meta", name="description").attrs["content"] == typographic(meta["summary"])
     canonical = "https://www.europeancancer.org/networks/workforce/"
     assert head.find("link", rel="canonical").attrs["href"] == canonical
     assert head.find("meta", property="og:url").attrs["content"] == canonical
     assert head.find("meta", property="og:title").attrs["content"] == "Workforce Network"
-    assert head.find("meta", property="og:description").attrs["content"] == meta["summary"]
+    assert head.find("meta", property="og:description").attrs["content"] == typographic(meta["summary"])
     icon = head.find("link", rel="icon").attrs["href"]
     assert (built_site / icon.lstrip("/")).is_file()
     assert doc("/").find("title").text() == "European Cancer Organisation"
@@ -343,3 +384,86 @@ def test_the_404_page_works_at_any_depth(doc):
     links = [a.attrs["href"] for a in page.find_all("a")] + [link.attrs["href"] for link in page.find_all("link")]
     assert all(href.startswith(("/", "https://", "http://", "#")) for href in links), links
     assert page.find("meta", name="robots").attrs["content"] == "noindex"
+
+
+# What every page shows a visitor: no raw addresses, no dead old-domain links, a way to get in touch ----
+
+
+def published_pages(built_site: Path) -> list[tuple[str, Element]]:
+    """Every page of the site, leaving out the small redirect pages written for old addresses."""
+    pages = []
+    for file in sorted(built_site.rglob("*.html")):
+        page = parse(file.read_text(encoding="utf-8"))
+        if not page.find_all("meta", http_equiv="refresh"):
+            pages.append((file.relative_to(built_site).as_posix(), page))
+    return pages
+
+
+BARE_ADDRESS = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.IGNORECASE)
+
+
+def test_no_page_shows_a_bare_web_address_as_link_text(built_site: Path):
+    pages = published_pages(built_site)
+    assert len(pages) >= 40
+    bare = [f"{path}: {a.text()}" for path, page in pages for a in page.find_all("a") if BARE_ADDRESS.match(a.text())]
+    assert bare == []
+
+
+def test_the_gate_for_bare_addresses_recognises_them():
+    for text in ("https://europeancancer.org/summit.html", "europeancancer.org/topic-networks", "www.example.org"):
+        assert BARE_ADDRESS.match(text)
+    for text in ("Read the original publication", "X (Twitter)", "Strategy 2024-2027"):
+        assert not BARE_ADDRESS.match(text)
+
+
+def test_no_page_links_to_the_old_domain_this_site_replaces(built_site: Path):
+    old = [f"{path}: {a.attrs['href']}" for path, page in published_pages(built_site)
+           for a in page.find_all("a") if OWN_DOMAIN.match(a.attrs.get("href") or "")]
+    assert old == []
+
+
+def test_old_addresses_of_pages_this_site_publishes_are_in_the_redirect_map(built_site: Path):
+    rules = dict(line.split()[:2] for line in (built_site / "_redirects").read_text().splitlines())
+    assert rules["/topic-networks/digital-health.html"] == "/networks/digital-health/"
+    assert rules["/summit.html"] == "/summit/"
+    assert rules["/policy.html"] == "/policy/"
+    assert rules["/resources/news/press-release-a-cancer-workforce-in-crisis.html"] == "/news/cancer-workforce-fund/"
+
+
+def test_every_footer_leads_to_the_contact_privacy_and_legal_pages(built_site: Path, doc):
+    for path, page in published_pages(built_site):
+        footer = page.find("footer")
+        links = {a.text(): a.attrs["href"] for a in footer.find_all("a")}
+        assert links.get("Contact") == "/contact/", path
+        assert links.get("Privacy") == "/privacy/" and links.get("Legal notice") == "/legal/", path
+    contact = main_of(doc("/contact/"))
+    assert contact.find("h1").text() == "Contact us"
+    assert "summit@europeancancer.org" in contact.text() and "Brussels" in contact.text()
+
+
+def test_who_we_are_pages_cover_governance_members_and_the_community(doc):
+    governance = [h.text() for h in main_of(doc("/about/governance/")).find_all("h2")]
+    for body in ("General Assembly", "Board of Directors", "Patient Advisory Committee", "Chief Executive",
+                 "Our Presidents"):
+        assert body in governance
+    presidents = [li.text() for li in main_of(doc("/about/governance/")).find("div", class_="prose").find_all("li")]
+    assert any(p.startswith("Peter Naredi") and "awaiting confirmation" in p for p in presidents)
+    assert "European Oncology Nursing Society (EONS)" in main_of(doc("/about/members/")).text()
+    assert "Community 365" in [h.text() for h in main_of(doc("/about/community/")).find_all("h2")]
+
+
+def test_front_matter_titles_get_typographic_quotes(doc):
+    page = main_of(doc("/news/workforce-crisis-campaign/"))
+    assert page.find("h1").text() == "“A Cancer Workforce in Crisis”: a campaign for the people who deliver cancer care"
+    assert "Europe’s" in doc("/networks/workforce/").find("p", class_="lead").text()
+
+
+def test_every_page_weighs_under_50_kb_of_html_and_css(built_site: Path):
+    heavy = []
+    for file in sorted(built_site.rglob("*.html")):
+        html = file.read_text(encoding="utf-8")
+        styles = re.findall(r'<link rel="stylesheet" href="/([^"]+)"', html)
+        weight = len(html.encode()) + sum((built_site / href).stat().st_size for href in styles)
+        if weight >= 50 * 1024:
+            heavy.append(f"{file.relative_to(built_site)}: {weight} bytes")
+    assert heavy == []

@@ -26,6 +26,7 @@ from pydantic_core import ErrorDetails
 
 from ecosite.content.yamlsafe import YamlData
 from ecosite.errors import ContentError
+from ecosite.markdown.parser import typographic
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ALIASES = 50  # old addresses one page may keep; a 2 MB list of them wrote 140,000 redirect files
@@ -110,13 +111,14 @@ TemplateName = Annotated[str, AfterValidator(_template_name)]
 SiteDateTime = Annotated[datetime, BeforeValidator(_to_datetime)]
 Day = Annotated[date, BeforeValidator(_to_date)]
 Text = Annotated[str, Field(min_length=1)]
+TypographicText = Annotated[str, Field(min_length=1), AfterValidator(typographic)]  # curly quotes, dashes
 
 
 class PageMeta(Record):
     """Front matter every page may carry; only `title` is required."""
 
-    title: Text
-    summary: Text | None = None
+    title: TypographicText
+    summary: TypographicText | None = None
     slug: Slug | None = None
     template: TemplateName | None = None
     draft: StrictBool = False
@@ -132,17 +134,17 @@ class Person(Record):
 
 
 class Campaign(Record):
-    title: Text
+    title: TypographicText
     when: Text | None = None
     url: ExternalUrl | None = None
-    summary: Text | None = None
+    summary: TypographicText | None = None
 
 
 class NetworkMeta(PageMeta):
     """A Focused Topic Network page (`content/networks/<slug>.md`)."""
 
     order: int
-    summary: Text
+    summary: TypographicText
     co_chairs: list[Person] = []
     campaigns: list[Campaign] = []
     sources: list[ExternalUrl] = []

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, Field, PrivateAttr
 
-from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text, TimeZoneName
+from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text, TimeZoneName, TypographicText
 from ecosite.content.sources import Source
 from ecosite.content.yamlsafe import KeyPath, YamlData
 from ecosite.errors import ContentError
@@ -90,14 +90,14 @@ class SummitEdition(Record):
     """One European Cancer Summit edition (`content/summit/<year>.yaml`)."""
 
     year: int
-    theme: Text | None = None
+    theme: TypographicText | None = None
     start_date: Day
     end_date: Day | None = None
     venue: Text | None = None
     city: Text | None = None
     attendance: Literal["in-person", "online", "hybrid"] | None = None
     co_chairs: list[Person] = []
-    summary: Text | None = None
+    summary: TypographicText | None = None
     registration_url: ExternalUrl | None = None
     sources: list[ExternalUrl] = []
     timezone: TimeZoneName = DEFAULT_TIMEZONE

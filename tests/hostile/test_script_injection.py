@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 
+from ecosite.markdown.parser import typographic
+
 from .conftest import PAYLOAD, active_content, build_with, page, visible_text
 
 UNSAFE_LINKS = [
@@ -92,7 +94,7 @@ def test_front_matter_in_titles_meta_tags_and_json_ld_stays_text(tmp_path, text)
     assert outcome.code == 0, outcome.stderr
     html = outcome.html("a/index.html")
     assert active_content(html) == []
-    assert text in visible_text(html)
+    assert typographic(text) in visible_text(html)  # curly quotes and dashes, as every title gets
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +124,7 @@ def test_a_hostile_news_item_is_plain_text_in_the_feed(hostile_news_site):
     atom = "{http://www.w3.org/2005/Atom}"
     entries = {e.findtext(f"{atom}title"): e for e in feed.iter(f"{atom}entry")}
     assert title in entries
-    assert entries[title].findtext(f"{atom}summary") == summary
+    assert entries[title].findtext(f"{atom}summary") == typographic(summary)
 
 
 def test_a_hostile_news_item_keeps_the_sitemap_well_formed(hostile_news_site):

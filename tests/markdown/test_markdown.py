@@ -87,3 +87,12 @@ def test_same_page_anchor_must_exist():
 def test_site_absolute_paths_are_refused_in_favour_of_source_files():
     errors, _, _ = check("[x](/networks/workforce/)")
     assert errors[0].hint == "link to the page's .md file relative to this one, e.g. ../networks/workforce.md"
+
+
+@pytest.mark.parametrize("plain, expected", [
+    ('The report "Under Pressure"', "The report “Under Pressure”"),
+    ("Europe's cancer workforce -- and more...", "Europe’s cancer workforce – and more…"),
+    ("Strategy 2024-2027 & *stars* stay as written", "Strategy 2024-2027 & *stars* stay as written"),
+])
+def test_titles_and_summaries_get_the_same_typography_as_bodies(plain: str, expected: str):
+    assert markdown.typographic(plain) == expected

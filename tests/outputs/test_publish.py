@@ -51,6 +51,11 @@ def html_files(out: Path) -> list[Path]:
     return sorted(p for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith("pagefind/"))
 
 
+def pages(out: Path) -> list[Path]:
+    """The HTML files that are pages, leaving out the redirect pages written for old addresses."""
+    return [p for p in html_files(out) if "http-equiv=refresh" not in p.read_text().replace('"', "")]
+
+
 def address(out: Path, page: Path) -> str:
     rel = page.relative_to(out).as_posix()
     return PREFIXED + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
@@ -61,7 +66,7 @@ def test_sitemap_lists_every_page_by_its_absolute_address(published: Path):
     assert root.tag == f"{SITEMAP_NS}urlset"
     assert all(child.tag == f"{SITEMAP_NS}url" for child in root)
     locs = [url.findtext(f"{SITEMAP_NS}loc") for url in root]
-    expected = {address(published, p) for p in html_files(published) if p.name != "404.html"}
+    expected = {address(published, p) for p in pages(published) if p.name != "404.html"}
     assert sorted(locs) == sorted(expected)
     assert f"{PREFIXED}networks/workforce/" in locs and f"{PREFIXED}404.html" not in locs
     assert "Page not found" in (published / "404.html").read_text()  # where static hosts look for it
@@ -88,7 +93,7 @@ def test_the_news_feed_is_valid_atom_with_every_item_newest_first(published: Pat
     assert feed.version == "atom10"
     assert feed.feed.title == "News | European Cancer Organisation"
     assert feed.feed.links[0].href == f"{PREFIXED}news/feed.xml"
-    assert len(feed.entries) == len(NEWS_ITEMS) == 8
+    assert len(feed.entries) == len(NEWS_ITEMS) >= 8
     dates = [entry.published_parsed for entry in feed.entries]
     assert dates == sorted(dates, reverse=True)
     assert feed.feed.updated == feed.entries[0].updated
@@ -130,7 +135,7 @@ def test_every_link_asset_and_canonical_stays_under_the_base_path(published: Pat
                 assert value.startswith("/eco/"), f"{page}: {value}"
             elif "example.org" in value:
                 assert value.startswith(PREFIXED), f"{page}: {value}"
-        if page.name != "404.html":
+        if page.name != "404.html" and page in pages(published):
             canonical = re.search(r"<link [^>]*rel=\"?canonical[^>]*>", html)
             assert canonical and f"href={address(published, page)}" in canonical.group(0).replace('"', ""), page
 
