@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from ecosite.commands.build import build
-from ecosite.project import Project
 from ecosite.markdown.parser import typographic
+from ecosite.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seeds/focused-topic-networks.txt")
