@@ -54,7 +54,6 @@ class Build:
     changed_paths: Iterable[Path] | None
     started_ns: int = field(default_factory=time.time_ns)
     errors: list[ContentError] = field(default_factory=list)
-    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds
     staged: StagedOutput | None = None  # a cold build's output, written while it renders
     state: LastBuild | None = None  # what the writing stage leaves for the next build
     # discovering
