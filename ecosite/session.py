@@ -40,6 +40,7 @@ from .output_patch import OutputFiles, Stamp, StagedOutput, patch_output, same_b
 from .parallel import map_chunks
 from .site import Page, Site
 from .sources import Source, discover
+from .summit_pages import build_day
 
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
 ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
@@ -137,7 +138,8 @@ class Session:
         signature = digest(cache.engine_fingerprint(), project.root, project.out, project.base_url, project.drafts,
                            project.strict, getattr(project, "search", None), getattr(project, "minify", None),
                            getattr(project, "gzip", None), config.model_dump_json(), sorted(templates),
-                           *(os.environ.get(name) for name in ENVIRONMENT_INPUTS))
+                           *(os.environ.get(name) for name in ENVIRONMENT_INPUTS),
+                           build_day(config))  # which summit is upcoming changes with the day
         old = self._previous(signature)
         trusted = None if changed_paths is None or self.state is None else {str(Path(p).resolve()) for p in changed_paths}
         stamps, digests = self._fingerprint(sources, old, trusted)

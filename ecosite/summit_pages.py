@@ -1,28 +1,32 @@
-"""Summit pages and calendars, generated from the editions in `content/summit/<year>.yaml`.
+"""Summit pages, generated from the editions in `content/summit/<year>.yaml`.
 
-For every edition: `/summit/<year>/` (the programme by day), `/summit/<year>/<network>/` (the same
-programme showing one network's sessions: a plain link that works without JavaScript), and when it
-has sessions `/summit/<year>/programme.ics` plus one `/summit/<year>/sessions/<id>.ics` per session.
-Templates also receive `data.summit`, a `SummitArchive`: editions newest first and each network's
-sessions across editions. Network slugs are checked here, against the network pages.
+For every edition: `/summit/<year>/` (the programme by day, then what was launched) and, for each
+network with sessions or launches there, `/summit/<year>/<network>/` (the same page showing that
+network's part: a plain link that works without JavaScript). Calendar files are made in
+`summit_calendars`. Templates also receive `data.summit`, a `SummitArchive`: the editions newest
+first, the upcoming one, and each network's sessions and launches across editions. Network slugs
+are checked here, against the network pages.
 """
 
 from __future__ import annotations
 
 import difflib
 import html
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from . import markdown
-from .calendar import CalendarEvent, calendar_file
 from .config import SiteConfig
 from .errors import ContentError
+from .feeds import source_date_epoch
 from .models import Record
 from .site import Asset, Generated, LinkTargets, Page
-from .summit import SummitDay, SummitEdition, Session
+from .summit import Launch, Session, SummitDay, SummitEdition
+from .summit_calendars import add_calendars
 from .summit_jsonld import edition_event
 
 EDITION_TEMPLATE = "summit/edition.html"
@@ -30,13 +34,14 @@ EDITION_TEMPLATE = "summit/edition.html"
 
 @dataclass
 class ProgrammeSession:
-    """A session as templates and calendars see it: with its edition, networks and links."""
+    """A session as templates and calendars see it: with its edition, networks, launches and links."""
 
     edition: SummitEdition
     session: Session
     networks: list[Page]
     description_html: str
-    ics_path: str  # site path of its own .ics file
+    ics_path: str | None  # site path of its own .ics file; only timed sessions have one
+    launches: list["LaunchView"] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -55,19 +60,36 @@ class ProgrammeSession:
 
 
 @dataclass
+class LaunchView:
+    """A launch with its edition, the session it was launched in (when known) and its networks."""
+
+    edition: SummitEdition
+    launch: Launch
+    session: ProgrammeSession | None
+    networks: list[Page]
+
+    @property
+    def network_slugs(self) -> list[str]:
+        return [network_slug(p) for p in self.networks]
+
+
+@dataclass
 class ProgrammeDay:
-    day: SummitDay
+    """One date of the programme (or, with `date` None, the sessions whose day is not published)."""
+
+    date: date | None
+    info: SummitDay | None
     sessions: list[ProgrammeSession]
 
     @property
     def anchor(self) -> str:
-        return f"day-{self.day.date.isoformat()}"
+        return f"day-{self.date.isoformat()}" if self.date else "day-not-published"
 
     @property
     def clock_changes(self) -> bool:
         """Do the clocks change during this day? Then times are shown with their zone (CEST/CET)."""
-        offsets = {s.session.starts_at.utcoffset() for s in self.sessions if s.session.starts_at}
-        offsets |= {s.session.ends_at.utcoffset() for s in self.sessions if s.session.ends_at}
+        offsets = {s.session.starts_at.utcoffset() for s in self.sessions if s.session.timed}
+        offsets |= {s.session.ends_at.utcoffset() for s in self.sessions if s.session.timed}
         return len(offsets) > 1
 
     def shows(self, network: str | None) -> bool:
@@ -77,12 +99,14 @@ class ProgrammeDay:
 
 @dataclass
 class EditionView:
-    """One edition with what its pages need: days of sessions, its networks and file paths."""
+    """One edition with what its pages need: days of sessions, launches, networks and file paths."""
 
     edition: SummitEdition
     path: str  # /summit/<year>/
     days: list[ProgrammeDay] = field(default_factory=list)
-    networks: list[Page] = field(default_factory=list)  # networks with sessions here, in network order
+    launches: list[LaunchView] = field(default_factory=list)
+    networks: list[Page] = field(default_factory=list)  # networks with sessions or launches here, in network order
+    upcoming: bool = False  # its last day is today or later (see SummitArchive.today)
 
     @property
     def year(self) -> int:
@@ -93,31 +117,77 @@ class EditionView:
         return [s for day in self.days for s in day.sessions]
 
     @property
+    def timed_sessions(self) -> list[ProgrammeSession]:
+        return [s for s in self.sessions if s.session.timed]
+
+    @property
+    def calendar_ics(self) -> str | None:
+        """The edition's own calendar (all-day, over its days): only when its dates are confirmed."""
+        return f"{self.path}european-cancer-summit-{self.year}.ics" if self.edition.dates_known else None
+
+    @property
     def programme_ics(self) -> str | None:
-        return f"{self.path}programme.ics" if self.sessions else None
+        """Every timed session in one calendar; none when no session has published times."""
+        return f"{self.path}programme.ics" if self.timed_sessions else None
+
+    @property
+    def sources(self) -> list[str]:
+        """Every address the page's facts come from: the edition's, then its sessions', launches' and outcomes'."""
+        edition = self.edition
+        found = [*edition.sources]
+        for record in [*edition.sessions, *edition.launches, *edition.outcomes]:
+            found += record.sources
+        return list(dict.fromkeys(found))
 
     def network_path(self, network: Page) -> str:
         return f"{self.path}{network_slug(network)}/"
 
+    def shows(self, network: str | None) -> bool:
+        """Does the edition have a launch of `network` (or any launch, without a network)?"""
+        return any(network is None or network in item.network_slugs for item in self.launches)
+
 
 @dataclass
 class SummitArchive:
-    """`data.summit` in templates: every edition, newest first."""
+    """`data.summit` in templates: every edition, newest first, and the day the build counts from."""
 
+    today: date
     editions: list[EditionView] = field(default_factory=list)
+    calendar_ics: str | None = None  # every edition with confirmed dates, to subscribe to
 
     @property
     def latest(self) -> EditionView | None:
         return self.editions[0] if self.editions else None
 
+    @property
+    def upcoming(self) -> EditionView | None:
+        """The next edition (or the one under way), which the summit index and the home page lead with."""
+        coming = [view for view in self.editions if view.upcoming]
+        return coming[-1] if coming else None
+
+    @property
+    def past(self) -> list[EditionView]:
+        return [view for view in self.editions if not view.upcoming]
+
     def sessions_for(self, network: str) -> list[ProgrammeSession]:
-        """A network's sessions across editions, newest first."""
-        found = [s for view in self.editions for s in view.sessions if network in s.network_slugs]
-        return sorted(found, key=lambda s: (s.session.starts_at, s.session.id), reverse=True)
+        """A network's sessions across editions, newest edition first, each edition in programme order."""
+        return [s for view in self.editions for s in view.sessions if network in s.network_slugs]
+
+    def launches_for(self, network: str) -> list[LaunchView]:
+        """A network's launches across editions, newest edition first."""
+        return [item for view in self.editions for item in view.launches if network in item.network_slugs]
 
 
 def network_slug(page: Page) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def build_day(config: SiteConfig) -> date:
+    """The day "upcoming" is counted from: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    zone = ZoneInfo(config.timezone)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return source_date_epoch().astimezone(zone).date()
+    return datetime.now(zone).date()
 
 
 def summit_pages(config: SiteConfig, pages: list[Page], data: dict[str, Record],
@@ -128,46 +198,87 @@ def summit_pages(config: SiteConfig, pages: list[Page], data: dict[str, Record],
                       key=lambda p: (p.meta.order if p.meta.order is not None else 1_000_000, p.url))
     by_slug = {network_slug(p): p for p in networks}
     resolver = _DescriptionLinks(config, pages, assets, generated.warnings)
-    archive = SummitArchive()
+    archive = SummitArchive(build_day(config))
     editions = sorted((r for key, r in data.items() if isinstance(r, SummitEdition)), key=lambda e: -e.year)
     for edition in editions:
-        view = _edition_view(edition, by_slug, networks, resolver, generated.errors)
+        view = _edition_view(edition, _Networks(by_slug, networks, edition, generated.errors), resolver,
+                             generated.errors)
+        view.upcoming = edition.last_date >= archive.today
         archive.editions.append(view)
         if not edition.times_resolved:
             continue  # its times did not validate: the build fails with those errors
         _add_pages(view, config, generated)
+    add_calendars(archive, config, generated)
     data["summit"] = archive
     return generated
 
 
-def _edition_view(edition: SummitEdition, by_slug: dict[str, Page], networks: list[Page],
-                  resolver: "_DescriptionLinks", errors: list[ContentError]) -> EditionView:
+class _Networks:
+    """Network slugs of one edition -> pages; an unknown slug is reported with the nearest known one."""
+
+    def __init__(self, by_slug: dict[str, Page], ordered: list[Page], edition: SummitEdition,
+                 errors: list[ContentError]):
+        self.by_slug, self.ordered, self.edition, self.errors = by_slug, ordered, edition, errors
+        self.used: set[str] = set()
+
+    def pages(self, slugs: list[str], path: tuple, what: str) -> list[Page]:
+        found = []
+        for n, slug in enumerate(slugs):
+            if slug in self.by_slug:
+                found.append(self.by_slug[slug])
+                self.used.add(slug)
+                continue
+            close = difflib.get_close_matches(slug, list(self.by_slug), n=1)
+            self.errors.append(ContentError(self.edition.shown, self.edition.line_of(path + ("networks", n)),
+                                            f"{what} names the network `{slug}`, which does not exist",
+                                            f"did you mean `{close[0]}`?" if close else
+                                            f"known networks are: {', '.join(sorted(self.by_slug)) or 'none'}"))
+        return found
+
+    def in_use(self) -> list[Page]:
+        return [p for p in self.ordered if network_slug(p) in self.used]
+
+
+def _edition_view(edition: SummitEdition, networks: _Networks, resolver: "_DescriptionLinks",
+                  errors: list[ContentError]) -> EditionView:
     view = EditionView(edition, f"/summit/{edition.year}/")
-    used: set[str] = set()
-    for d, day in enumerate(edition.days):
-        sessions = []
-        for s, session in enumerate(day.sessions):
-            path = ("days", d, "sessions", s)
-            pages = []
-            for n, slug in enumerate(session.networks):
-                if slug in by_slug:
-                    pages.append(by_slug[slug])
-                    used.add(slug)
-                    continue
-                close = difflib.get_close_matches(slug, list(by_slug), n=1)
-                errors.append(ContentError(edition.shown, edition.line_of(path + ("networks", n)),
-                                           f"session `{session.id}` names the network `{slug}`, which does not exist",
-                                           f"did you mean `{close[0]}`?" if close else
-                                           f"known networks are: {', '.join(sorted(by_slug)) or 'none'}"))
-            html = resolver.render(edition, session, path, errors)
-            sessions.append(ProgrammeSession(edition, session, pages, html,
-                                             f"{view.path}sessions/{session.id}.ics"))
-        sessions.sort(key=lambda p: (p.session.starts_at or datetime.min.replace(tzinfo=timezone.utc),
-                                     p.session.room or "", p.session.id))
-        view.days.append(ProgrammeDay(day, sessions))
-    view.days.sort(key=lambda d: d.day.date)
-    view.networks = [p for p in networks if network_slug(p) in used]
+    by_id: dict[str, ProgrammeSession] = {}
+    by_day: dict[date | None, list[ProgrammeSession]] = {}
+    for s, session in enumerate(edition.sessions):
+        path = ("sessions", s)
+        pages = networks.pages(session.networks, path, f"session `{session.id}`")
+        ics = f"{view.path}sessions/{session.id}.ics" if session.timed else None
+        item = ProgrammeSession(edition, session, pages, resolver.render(edition, session, path, errors), ics)
+        by_id.setdefault(session.id, item)
+        by_day.setdefault(session.day, []).append(item)
+    for day, items in sorted(by_day.items(), key=lambda pair: _day_order(pair[0], edition)):
+        items = [item for _, item in sorted(enumerate(items), key=_programme_order)]
+        view.days.append(ProgrammeDay(day, edition.day_info(day) if day else None, items))
+    for n, launch in enumerate(edition.launches):
+        session = by_id.get(launch.session) if launch.session else None
+        pages = networks.pages(launch.networks, ("launches", n), f"the launch \"{launch.title}\"")
+        item = LaunchView(edition, launch, session, pages or (session.networks if session else []))
+        view.launches.append(item)
+        if session:
+            session.launches.append(item)
+    view.networks = networks.in_use()
     return view
+
+
+def _day_order(day: date | None, edition: SummitEdition) -> tuple:
+    """The Summit's own days, then sessions whose day is not published, then the showcase day after."""
+    if day is None:
+        return (1, date.min)
+    return (2 if day > edition.last_date else 0, day)
+
+
+def _programme_order(numbered: tuple[int, ProgrammeSession]) -> tuple:
+    """Within a day: timed sessions by start (then room, id), then untimed ones as the file lists them."""
+    index, item = numbered
+    session = item.session
+    if session.timed:
+        return (0, session.starts_at.timestamp(), session.room or "", session.id, index)
+    return (1, 0.0, "", "", index)
 
 
 def _add_pages(view: EditionView, config: SiteConfig, generated: Generated) -> None:
@@ -181,30 +292,6 @@ def _add_pages(view: EditionView, config: SiteConfig, generated: Generated) -> N
         generated.add_page(edition.source, view.network_path(network),
                            f"{network.title}: sessions at the European Cancer Summit {edition.year}",
                            EDITION_TEMPLATE, summary, view=view, network=network, json_ld=None)
-    if not view.sessions:
-        return
-    events = {s.session.id: _event(s, view, config) for s in view.sessions}
-    generated.files[view.programme_ics.lstrip("/")] = calendar_file(title, list(events.values()))
-    for item in view.sessions:
-        generated.files[item.ics_path.lstrip("/")] = calendar_file(item.session.title, [events[item.session.id]])
-
-
-def _event(item: ProgrammeSession, view: EditionView, config: SiteConfig) -> CalendarEvent:
-    """A session as a calendar event: a stable UID from the year and id, DTSTAMP from the content."""
-    session, edition = item.session, view.edition
-    host = config.base_url.split("://", 1)[-1].split("/", 1)[0]
-    people = [("Chairs", session.chairs), ("Speakers", session.speakers)]
-    lines = [f"{label}: " + "; ".join(p.name + (f" ({p.affiliation})" if p.affiliation else "") for p in who)
-             for label, who in people if who]
-    description = "\n\n".join(part for part in (item.description_text, "\n".join(lines)) if part)
-    place = ", ".join(part for part in (session.room, edition.venue, edition.city) if part)
-    stamp = datetime.combine(edition.updated or edition.start_date, time(), timezone.utc)
-    return CalendarEvent(
-        uid=f"summit-{edition.year}-{session.id}@{host}",
-        starts=session.starts_at, ends=session.ends_at, summary=session.title, stamp=stamp,
-        description=description, location=place,
-        url=config.base_url + f"{view.path.lstrip('/')}#{item.anchor}",
-        categories=[session.format.capitalize()] + [p.title for p in item.networks])
 
 
 class _DescriptionLinks:
