@@ -87,7 +87,7 @@ COMMAND_MODULES: dict[str, str] = {}
 _OPTIONAL_COMMANDS = {
     "serve": ("commands.serve", "build, serve on http://127.0.0.1:8000 and rebuild on save"),
     "check": ("commands.check", "check the built output: links, anchors, alt text, titles"),
-    "new": ("commands.new", "create a new network, news item or page"),
+    "new": ("commands.new", "create a new network, news item or page, or add a summit session"),
     "schema": ("commands.schema", "write JSON Schemas of the content models"),
 }
 for _name, (_module, _help) in _OPTIONAL_COMMANDS.items():

@@ -1,8 +1,11 @@
-"""`ecosite new network|news|page`: start a new content file that is valid from the first save.
+"""`ecosite new network|news|page|session`: start new content that is valid from the first save.
 
 Editors copy what they see. A new file therefore carries every front matter field its content model
 knows, each with a comment in plain words, and starts as a draft so a half-written page is never
 published. The file name (and so the address) is a slug made from the name; nothing is overwritten.
+A session is not a file: `ecosite new session YEAR TITLE` adds it to the end of the edition's
+`sessions:` list, with only what is known (its title) and the other fields as comments to fill in
+when they are announced, so nothing unconfirmed is published.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ecosite.content.documents import load_document, load_yaml_file
+from ecosite.content.yamlsafe import YamlProblem, load_yaml
 from ecosite.errors import ContentError
 from ecosite.content.models import PageMeta
 from ecosite.registry import page_model
@@ -25,7 +29,7 @@ from ecosite.registry import page_model
 _TRANSLITERATIONS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
                                    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
                                    "Þ": "TH", "ı": "i", "&": " and "})
-KINDS = ("network", "news", "page")
+KINDS = ("network", "news", "page", "session")
 USAGE_ERROR = 2
 
 
@@ -145,10 +149,13 @@ def page_file(title: str, url: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = ("Create a new content file with every field present and explained, as a draft. "
-                          "The file name is made from the name; an existing file is never overwritten.")
-    parser.add_argument("kind", choices=KINDS, help="what to create: network, news or page")
-    parser.add_argument("name", help="the network's name, the news headline, or the page's path under "
-                                     "content/ (e.g. about/partners)")
+                          "The file name is made from the name; an existing file is never overwritten. "
+                          "`new session YEAR TITLE` adds a session to the end of content/summit/YEAR.yaml.")
+    parser.add_argument("kind", choices=KINDS, help="what to create: network, news, page or session")
+    parser.add_argument("name", help="the network's name, the news headline, the page's path under "
+                                     "content/ (e.g. about/partners), or the summit's year (session)")
+    parser.add_argument("session_title", nargs="?", default=None, metavar="SESSION_TITLE",
+                        help="the session's title (session only), e.g. ecosite new session 2026 \"HPV elimination\"")
     parser.add_argument("--title", default=None, help="the page's title (page only; default: from its path)")
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
 
@@ -159,6 +166,12 @@ def run(args: argparse.Namespace) -> int:
     if not content.is_dir():
         print(f"ecosite: {root} has no content/ folder; pass --root with the project folder", file=sys.stderr)
         return 2
+    if args.kind == "session":
+        return _add_session(content, args.name, args.session_title or args.title)
+    if args.session_title is not None:
+        print(f"ecosite new: unexpected `{args.session_title}` - only `ecosite new session YEAR TITLE` takes two "
+              "names; quote a name that has spaces", file=sys.stderr)
+        return USAGE_ERROR
     try:
         rel, text = _plan(content, args.kind, args.name, args.title)
     except NameRefused as refused:
@@ -191,7 +204,7 @@ def _plan(content: Path, kind: str, name: str, title: str | None) -> tuple[str, 
         text = network_file(name.strip(), slug, _next_order(content / "networks"), _today(content).year)
         return f"networks/{slug}.md", text
     return f"news/{slug}.md", news_file(name.strip(), slug, _today(content).date().isoformat(),
-                                        _network_slugs(content / "networks"))
+                                        network_slugs(content / "networks"))
 
 
 def _plan_page(path: str, title: str | None) -> tuple[str, str]:
@@ -216,6 +229,95 @@ def _plan_page(path: str, title: str | None) -> tuple[str, str]:
     return rel, page_file(title or default_title[:1].upper() + default_title[1:], url)
 
 
+def session_block(session_id: str, title: str, indent: str, network_slugs: list[str]) -> str:
+    """One entry of an edition's `sessions:` list: the title, and every other field as a comment."""
+    known = ", ".join(network_slugs) or "none yet"
+    lines = [
+        f"- id: {session_id}",
+        "  # Used in the page address (#session-...) and calendar files: keep it once published.",
+        f"  title: {_quoted(title)}",
+        "  # Set to false if the title above only describes the session and its published title is not known.",
+        "  exact_title: true",
+        "  # The networks behind the session, by file name, e.g. [workforce]. Known networks:",
+        f"  # {known}.",
+        "  networks: []",
+        "  # Web addresses that confirm the session; replace [] with lines `    - https://...`.",
+        "  sources: []",
+        "  # Add each of these when it is announced, by removing the # (times in quotes, start and end together):",
+        "  # day: YYYY-MM-DD",
+        '  # start: "09:15"',
+        '  # end: "10:30"',
+        "  # room: Main room",
+        "  # format: plenary  (opening, plenary, forum, spotlight, showcase or break)",
+        "  # chairs:",
+        "  #   - name: A Chair",
+        "  #     affiliation: A Member Society",
+        "  # description: What the session is about, in Markdown.",
+    ]
+    return "".join(f"{indent}{line}\n" for line in lines)
+
+
+def _add_session(content: Path, year: str, title: str | None) -> int:
+    """Append a session to content/summit/<year>.yaml, refusing anything that would not build."""
+    if not re.fullmatch(r"\d{4}", year.strip()):
+        print(f"ecosite new: `{year}` is not a year - write it as four digits, e.g. "
+              "`ecosite new session 2026 \"HPV elimination\"`", file=sys.stderr)
+        return USAGE_ERROR
+    if not title or not title.strip() or not slugify(title):
+        print("ecosite new: a session needs a title with letters or digits - "
+              "e.g. `ecosite new session 2026 \"HPV elimination\"`", file=sys.stderr)
+        return USAGE_ERROR
+    rel = f"content/summit/{year.strip()}.yaml"
+    path = content / "summit" / f"{year.strip()}.yaml"
+    if not path.is_file():
+        print(ContentError(rel, 1, f"there is no edition {year.strip()} yet, so no session was added",
+                           f"create {rel} with at least `year: {year.strip()}` and `start_date:`"), file=sys.stderr)
+        return 1
+    try:
+        raw = load_yaml_file(path, rel)
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    data = raw.value if isinstance(raw.value, dict) else {}
+    sessions = data.get("sessions") if isinstance(data.get("sessions"), list) else []
+    ids = {str(s.get("id")) for s in sessions if isinstance(s, dict)}
+    base = slugify(title)
+    session_id = next(c for c in (base if n == 1 else f"{base}-{n}" for n in range(1, len(ids) + 2)) if c not in ids)
+    text = path.read_text(encoding="utf-8")
+    new_text, line = _with_session(text, session_id, title.strip(), network_slugs(content / "networks"))
+    try:
+        load_yaml(new_text)
+    except YamlProblem as problem:  # e.g. `sessions: []` written inline: the editor adds it by hand
+        print(ContentError(rel, problem.line, "the session could not be added to this file automatically",
+                           "add it by hand at the end of `sessions:` (see EDITING.md)"), file=sys.stderr)
+        return 1
+    path.write_text(new_text, encoding="utf-8")
+    print(f"Added the session `{session_id}` to {rel} at line {line}.")
+    print("Fill in its networks and sources; add its day, times and room when they are announced.")
+    return 0
+
+
+def _with_session(text: str, session_id: str, title: str, networks: list[str]) -> tuple[str, int]:
+    """The file's text with the session at the end of its top-level `sessions:` list, and that line."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    start = next((i for i, line in enumerate(lines) if re.match(r"sessions:\s*(\[\s*\])?\s*(#.*)?$", line)), None)
+    if start is not None:
+        lines[start] = "sessions:\n"  # `sessions: []` becomes a list with this one session
+    if start is None:
+        block = session_block(session_id, title, "  ", networks)
+        return "".join(lines) + "sessions:\n" + block, len(lines) + 2
+    end = start + 1
+    while end < len(lines) and (lines[end][:1] in (" ", "-", "#") or not lines[end].strip()):
+        end += 1
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1  # blank lines and comments just before the next key stay with that key
+    item = next((re.match(r"(\s*)- ", line) for line in lines[start + 1:end] if re.match(r"\s*- ", line)), None)
+    block = session_block(session_id, title, item[1] if item else "  ", networks)
+    return "".join(lines[:end]) + block + "".join(lines[end:]), end + 1
+
+
 def _front_matters(folder: Path) -> list[tuple[Path, dict]]:
     """Front matter of each readable page in a folder (broken ones are the build's business)."""
     found = []
@@ -233,7 +335,7 @@ def _next_order(folder: Path) -> int:
     return max(orders, default=0) + 1
 
 
-def _network_slugs(folder: Path) -> list[str]:
+def network_slugs(folder: Path) -> list[str]:
     return sorted(str(m.get("slug") or p.stem) for p, m in _front_matters(folder) if p.stem != "index")
 
 

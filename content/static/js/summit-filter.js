@@ -45,10 +45,14 @@
       }
     });
     if (status) {
-      var what = counted(sessions, "session", "sessions");
-      if (launches) {
-        what += " and " + counted(launches, "launch", "launches");
+      var parts = [];
+      if (sessions || !launches) {
+        parts.push(counted(sessions, "session", "sessions"));
       }
+      if (launches) {
+        parts.push(counted(launches, "launch", "launches"));
+      }
+      var what = parts.join(" and ");
       status.textContent = network ? "Showing " + what + " of the " + label + "." : "Showing all " + what + ".";
     }
   }
