@@ -3,9 +3,9 @@
 For every edition: `/summit/<year>/` (the programme by day, then what was launched) and, for each
 network with sessions or launches there, `/summit/<year>/<network>/` (the same page showing that
 network's part: a plain link that works without JavaScript). Calendar files are made in
-`ecosite.summit.calendar_files`. Templates also receive `data.summit`, a `SummitArchive`: the editions newest
-first, the upcoming one, and each network's sessions and launches across editions. Network slugs
-are checked here, against the network pages.
+`ecosite.summit.calendar_files`. Templates also receive `data.summit`, a `SummitArchive`: the
+editions newest first, the upcoming one, and each network's sessions and launches across editions.
+Network slugs are checked here, against the network pages.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _add_pages(view: EditionView, config: SiteConfig, generated: Generated) -> N
 
 
 class _DescriptionLinks:
-    """SummitSession descriptions are Markdown: links to pages' .md files and static files are resolved
+    """Session descriptions are Markdown: links to pages' .md files and static files are resolved
     like links in pages, relative to the summit folder, and reported at the description's line."""
 
     def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError]):

@@ -30,7 +30,6 @@ from ecosite.content.yamlsafe import KeyPath, YamlData
 DEFAULT_TIMEZONE = "Europe/Brussels"
 FORMATS = ("opening", "plenary", "forum", "spotlight", "showcase", "break")
 LAUNCH_KINDS = ("report", "manifesto", "index", "campaign", "paper", "commission", "declaration")
-ONE_DAY = timedelta(days=1)
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?:([+-])(\d\d):(\d\d))?$")
 
 
@@ -245,8 +244,8 @@ class _ProgrammeCheck:
         """Check a session's day, then turn its clock times into instants that fit the day."""
         session._path = path
         edition = self.edition
-        if session.day is not None and not edition.start_date <= session.day <= edition.last_date + ONE_DAY * (
-                session.format == "showcase"):
+        latest = edition.last_date + timedelta(days=1 if session.format == "showcase" else 0)  # the showcase day after
+        if session.day is not None and not edition.start_date <= session.day <= latest:
             self.error(path + ("day",), f"session `{session.id}` is on {session.day}, outside the summit's dates "
                        f"({edition.start_date} to {edition.last_date})",
                        "correct `day:`, or start_date/end_date (only a showcase may be on the day after)")

@@ -122,7 +122,7 @@ class EditionView:
     def network_path(self, network: Page) -> str:
         return f"{self.path}{network_slug(network)}/"
 
-    def shows(self, network: str | None) -> bool:
+    def shows_launches(self, network: str | None) -> bool:
         """Does the edition have a launch of `network` (or any launch, without a network)?"""
         return any(network is None or network in item.network_slugs for item in self.launches)
 
