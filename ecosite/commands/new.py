@@ -248,7 +248,7 @@ def session_block(session_id: str, title: str, indent: str, network_slugs: list[
         '  # start: "09:15"',
         '  # end: "10:30"',
         "  # room: Main room",
-        "  # format: plenary  (opening, plenary, forum, spotlight, showcase or break)",
+        "  # format: plenary  # opening, plenary, forum, spotlight, showcase or break",
         "  # chairs:",
         "  #   - name: A Chair",
         "  #     affiliation: A Member Society",

@@ -49,11 +49,12 @@ def test_adding_a_network_then_the_time_when_announced(real_project: Path, capsy
     programme.write_text(programme.read_text().replace("    networks: []\n", "    networks: [workforce]\n", 1)
                          .replace("    # day: YYYY-MM-DD", "    day: 2025-11-19")
                          .replace('    # start: "09:15"', '    start: "09:15"')
-                         .replace('    # end: "10:30"', '    end: "10:30"'))
+                         .replace('    # end: "10:30"', '    end: "10:30"')
+                         .replace("    # format: plenary", "    format: plenary"))
     assert build(real_project) == 0, capsys.readouterr().err
     out = real_project / "output"
     html = (out / "summit" / "2025" / "index.html").read_text()
-    assert session_item(html, "workforce-wellbeing").startswith("09:15 – 10:30 Workforce Wellbeing")
+    assert session_item(html, "workforce-wellbeing").startswith("09:15 – 10:30 Workforce Wellbeing Plenary")
     assert 'href="/summit/2025/workforce/"' in html
     (event,) = icalendar.Calendar.from_ical((out / "summit" / "2025" / "sessions" / "workforce-wellbeing.ics")
                                             .read_bytes()).walk("VEVENT")
