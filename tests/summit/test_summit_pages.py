@@ -148,6 +148,23 @@ def test_the_summit_index_shows_the_latest_edition_and_the_archive(site: Path):
                       ("/summit/2024/", "European Cancer Summit 2024", "")]
 
 
+def test_an_edition_under_way_leads_the_index_with_its_programme_and_registration(tmp_path: Path, monkeypatch):
+    """On 26 October 2025 (its second day) the 2025 edition is upcoming; 2024 is the archive."""
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2025, 10, 26, 12, tzinfo=timezone.utc).timestamp())))
+    out = build_summit_site(tmp_path)
+    html = (out / "summit" / "index.html").read_text()
+    upcoming = html[html.index('class="edition edition--upcoming"'):html.index("</section>")]
+    assert '<a href="/summit/2025/">European Cancer Summit 2025</a> <span class="badge">Upcoming</span>' in upcoming
+    assert '<a class="more" href="https://summit.example.org/register">Register' in upcoming
+    assert '<a href="/summit/2025/#programme-title">The programme</a>' in upcoming
+    assert re.findall(r'<h3 class="edition__title"[^>]*><a href="([^"]+)">', html) == ["/summit/2024/"]
+    edition = (out / "summit" / "2025" / "index.html").read_text()
+    assert '<span class="badge">Upcoming</span>' in edition and "Register for the European Cancer Summit 2025" in edition
+    assert "Register for" not in (out / "summit" / "2024" / "index.html").read_text()
+
+
 def test_a_network_page_lists_its_sessions_across_editions_newest_first(site: Path):
     html = (site / "networks" / "workforce" / "index.html").read_text()
     section = html.split('id="network-sessions-title"', 1)[1].split("</section>", 1)[0]
