@@ -13,6 +13,7 @@ update an entry instead of duplicating it, and two builds give the same bytes.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+
 from ecosite.content.config import SiteConfig
 from ecosite.site.model import Generated
 from ecosite.summit.calendar import CalendarEvent, calendar_file
@@ -27,11 +28,11 @@ def add_calendars(archive: SummitArchive, config: SiteConfig, generated: Generat
     dated = [view for view in reversed(archive.editions) if view.calendar_ics]  # oldest first
     for view in dated:
         generated.files[view.calendar_ics.lstrip("/")] = calendar_file(
-            f"{CALENDAR_NAME} {view.year}", [edition_event(view, config)])
+            f"{CALENDAR_NAME} {view.year}", [edition_calendar_event(view, config)])
     if dated:
         archive.calendar_ics = ALL_EDITIONS_ICS
         generated.files[ALL_EDITIONS_ICS.lstrip("/")] = calendar_file(
-            CALENDAR_NAME, [edition_event(view, config) for view in dated])
+            CALENDAR_NAME, [edition_calendar_event(view, config) for view in dated])
     for view in archive.editions:
         if not view.programme_ics or not view.edition.times_resolved:
             continue
@@ -42,7 +43,7 @@ def add_calendars(archive: SummitArchive, config: SiteConfig, generated: Generat
             generated.files[item.ics_path.lstrip("/")] = calendar_file(item.session.title, [events[item.session.id]])
 
 
-def edition_event(view: EditionView, config: SiteConfig) -> CalendarEvent:
+def edition_calendar_event(view: EditionView, config: SiteConfig) -> CalendarEvent:
     """An edition as an all-day event over its days, at its venue when that is known."""
     edition = view.edition
     place = ", ".join(part for part in (edition.venue, edition.city) if part)
