@@ -1,16 +1,14 @@
-"""What every stage shares: the project a build reads and writes, the result it returns, the progress callback."""
+"""What every stage shares: the project a build reads and writes, the progress callback, the build's date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ecosite.errors import ContentError
-
-if TYPE_CHECKING:  # for annotations only: the site model sits above this module
-    from ecosite.site.model import Site
+from ecosite.errors import BuildError, ContentError
 
 
 @dataclass(init=False)
@@ -46,19 +44,20 @@ class Project:
         return [d for d in (self.content_dir / "static", self.root / "static") if d.is_dir()]
 
 
-@dataclass
-class BuildResult:
-    site: Site
-    files: MutableMapping[str, bytes]  # name -> bytes; unchanged files are read from output/ when asked
-    copies: dict[str, Path]
-    warnings: list[ContentError] = field(default_factory=list)
-    milliseconds: int = 0
-    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
-
-
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.
 StageCallback = Callable[[str, int], None]
 
 
 def quiet(stage: str, count: int) -> None:
     """The default stage callback: says nothing."""
+
+
+def source_date_epoch() -> datetime:
+    """The reproducible-builds date: SOURCE_DATE_EPOCH if set, else the Unix epoch (never "now")."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    if not value.isdigit():
+        raise BuildError([ContentError("SOURCE_DATE_EPOCH", 0, f"`{value}` is not a number of seconds",
+                                       "set it to a Unix time, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")])
+    return datetime.fromtimestamp(int(value), UTC)

@@ -15,6 +15,7 @@ from typing import cast
 
 import jinja2
 
+from ecosite import registry
 from ecosite.content.config import SiteConfig, load_config
 from ecosite.content.sources import Source, discover
 from ecosite.errors import BuildError, ContentError, fail_if
@@ -24,7 +25,6 @@ from ecosite.incremental.workers import map_chunks
 from ecosite.markdown.parser import Heading, ParsedMarkdown
 from ecosite.outputs.publishing import add_publishing_files
 from ecosite.project import Project
-from ecosite.registry import outside_inputs
 from ecosite.render import templates as render
 from ecosite.render.dependencies import (
     Key,
@@ -62,7 +62,7 @@ def discovering(build: Build) -> None:
                        project.strict, project.search, project.minify, project.gzip,
                        build.config.model_dump_json(), sorted(build.templates),
                        *(os.environ.get(name) for name in ENVIRONMENT_INPUTS),
-                       *outside_inputs(build.config))  # e.g. the build day: which summit is upcoming
+                       *registry.outside_inputs(build.config))  # e.g. the build day: which summit is upcoming
     build.old = old = build.recall(signature)
     changed = build.changed_paths
     trusted = None if changed is None or not build.warm else {str(Path(p).resolve()) for p in changed}
@@ -84,7 +84,7 @@ def linking(build: Build) -> None:
     """One Site with every cross reference resolved; all problems so far are raised here at once."""
     errors = build.errors
     try:
-        build.site = link(build.config, build.pages, build.data, build.assets)
+        build.site = link(build.config, build.pages, build.data, build.assets, registry.GENERATORS)
     except BuildError as failure:
         errors += failure.errors
     fail_if(errors)
@@ -230,9 +230,14 @@ def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None
         digests[key] = old.digests[key] if settled and old.stamps.get(key) == now else _content_digest(source.path)
     return stamps, digests
 
+def _load_pages_of_every_type(project: Project, config: SiteConfig, sources: list[Source]
+                              ) -> tuple[list[Page], list[ContentError]]:
+    return load_pages(project, config, sources, registry.CONTENT_TYPES)
+
+
 def _compile(project: Project, config: SiteConfig, sources: list[Source]
              ) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
-    parts = map_chunks(lambda chunk: compile_pages(load_pages, project, config, chunk), sources)
+    parts = map_chunks(lambda chunk: compile_pages(_load_pages_of_every_type, project, config, chunk), sources)
     pages, drafts, errors = [], {}, []
     for part_pages, part_drafts, part_errors in parts:
         pages += part_pages
@@ -269,7 +274,7 @@ def _load_data(config: SiteConfig, sources: list[Source], old: LastBuild, unchan
                ) -> tuple[SiteData, list[ContentError]]:
     data_sources = [s for s in sources if s.kind == "data"]
     fresh = [s for s in data_sources if str(s.path) not in unchanged or s.rel.rsplit(".", 1)[0] not in old.data]
-    loaded, errors = load_data(config, fresh)
+    loaded, errors = load_data(config, fresh, registry.CONTENT_TYPES)
     data = {}
     for source in data_sources:
         key = source.rel.rsplit(".", 1)[0]

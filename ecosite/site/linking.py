@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError, fail_if
 from ecosite.markdown import parser as markdown
-from ecosite.registry import GENERATORS  # pages and files made from data: (config, pages, data, assets) -> Generated
-from ecosite.site.model import Asset, LinkTargets, Page, Site, SiteData, check_collisions
+from ecosite.site.model import Asset, Generated, LinkTargets, Page, Site, SiteData, check_collisions
 
 
-def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str, Asset]) -> Site:
-    """Resolve URLs and cross references into one Site; every problem is raised at once."""
-    generated = [generator(config, pages, data, assets) for generator in GENERATORS]
+def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str, Asset],
+         generators: Sequence[Callable[..., Generated]] = ()) -> Site:
+    """Resolve URLs and cross references into one Site; every problem is raised at once.
+
+    `generators` (the content types' `generate`, from the registry) add pages and files made from data:
+    (config, pages, data, assets) -> Generated."""
+    generated = [generator(config, pages, data, assets) for generator in generators]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
                 files={name: body for g in generated for name, body in g.files.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
-from ecosite.outputs.feeds import source_date_epoch
+from ecosite.project import source_date_epoch
 from ecosite.site.model import Asset, Generated, LinkTargets, Page, SiteData
 from ecosite.summit.calendar_files import add_calendars
 from ecosite.summit.jsonld import edition_event
