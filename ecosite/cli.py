@@ -33,7 +33,7 @@ COMMANDS = {
     "build": ("build", "build content/ into output/"),
     "serve": ("serve", "build, serve on http://127.0.0.1:8000 and rebuild on save"),
     "check": ("check", "check the built output: links, anchors, alt text, titles"),
-    "new": ("new", "create a new network, news item or page"),
+    "new": ("new", "create a new network, news item or page, or add a summit session"),
     "schema": ("schema", "write JSON Schemas of the content models"),
 }
 COMMAND_HELP = {name: help_text for name, (_, help_text) in COMMANDS.items()}

@@ -1,10 +1,14 @@
-"""What every stage shares: the project a build reads and writes, and the progress callback."""
+"""What every stage shares: the project a build reads and writes, the progress callback, the build's date."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+from ecosite.errors import BuildError, ContentError
 
 
 @dataclass(init=False)
@@ -46,3 +50,14 @@ StageCallback = Callable[[str, int], None]
 
 def quiet(stage: str, count: int) -> None:
     """The default stage callback: says nothing."""
+
+
+def source_date_epoch() -> datetime:
+    """The reproducible-builds date: SOURCE_DATE_EPOCH if set, else the Unix epoch (never "now")."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    if not value.isdigit():
+        raise BuildError([ContentError("SOURCE_DATE_EPOCH", 0, f"`{value}` is not a number of seconds",
+                                       "set it to a Unix time, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")])
+    return datetime.fromtimestamp(int(value), UTC)

@@ -7,14 +7,15 @@ from data); `ecosite new` and `ecosite schema` read it too. No stage names a typ
 from __future__ import annotations
 
 from ecosite.content import content_type
+from ecosite.content.config import SiteConfig
 from ecosite.content.content_type import ContentType
 from ecosite.content_types.network import NETWORK
 from ecosite.content_types.news import NEWS
 from ecosite.content_types.page import PAGE
 from ecosite.content_types.values import VALUES
-from ecosite.summit.content_type import SUMMIT_EDITION
+from ecosite.summit.content_type import SUMMIT_EDITION, SUMMIT_SESSION
 
-CONTENT_TYPES: tuple[ContentType, ...] = (NETWORK, NEWS, PAGE, VALUES, SUMMIT_EDITION)
+CONTENT_TYPES: tuple[ContentType, ...] = (NETWORK, NEWS, PAGE, VALUES, SUMMIT_EDITION, SUMMIT_SESSION)
 
 # The model of each section's pages, and each data file's path pattern (for `ecosite schema`).
 PAGE_MODELS = {t.location: t.model for t in CONTENT_TYPES if t.kind == "page" and t.location}
@@ -37,3 +38,8 @@ def page_model(rel: str) -> type:
 def data_model(rel: str) -> type | None:
     found = data_type(rel)
     return found.model if found else None
+
+
+def outside_inputs(config: SiteConfig) -> list[object]:
+    """What the types' pages depend on besides their files and the config, for the build signature."""
+    return [t.depends_on(config) for t in CONTENT_TYPES if t.depends_on is not None]

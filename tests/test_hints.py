@@ -141,11 +141,10 @@ MISTAKES = [
     ("summit year", {}, [("content/summit/2025.yaml", "year: 2025", "year: twenty")], [], "content/summit/2025.yaml:1:"),
     ("summit attendance", {}, [("content/summit/2025.yaml", "attendance: hybrid", "attendance: both")], [],
      "content/summit/2025.yaml:6:"),
-    ("summit session times", {}, [("content/summit/2025.yaml", "attendance: hybrid\n",
-                                   "attendance: hybrid\ndays:\n  - date: 2025-11-19\n    sessions:\n"
-                                   "      - id: opening\n        start: '10:00'\n        end: '9:00'\n"
-                                   "        title: Opening\n        format: opening\n"
-                                   "        networks: [no-such-network]\n")], [], "content/summit/2025.yaml:"),
+    ("summit session times", {}, [("content/summit/2025.yaml", "sessions:\n",
+                                   "sessions:\n  - id: opening\n    day: 2025-11-19\n    start: '10:00'\n"
+                                   "    end: '9:00'\n    title: Opening\n    format: opening\n"
+                                   "    networks: [no-such-network]\n")], [], "content/summit/2025.yaml:"),
     ("not UTF-8", {PAGE: "---\ntitle: Caf\xe9\n---\n".encode("latin-1")}, [], [], f"{PAGE}:2:"),
     ("invisible character", {PAGE: "---\ntitle: A\u202eB\n---\n"}, [], [], f"{PAGE}:2:"),
     ("unsafe file name", {"content/about/Über uns.md": "---\ntitle: A\n---\n"}, [], [], "content/about/Über uns.md"),

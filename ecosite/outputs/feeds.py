@@ -6,27 +6,15 @@ another date for `<updated>`, and that is SOURCE_DATE_EPOCH, never the build mac
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 
-from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
+from ecosite.project import source_date_epoch
 from ecosite.site.model import Page, Site
 
 NEWS_SECTION = "news"
 FEED_PATH = "news/feed.xml"
-
-
-def source_date_epoch() -> datetime:
-    """The reproducible-builds date: SOURCE_DATE_EPOCH if set, else the Unix epoch (never "now")."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return datetime.fromtimestamp(0, UTC)
-    if not value.isdigit():
-        raise BuildError([ContentError("SOURCE_DATE_EPOCH", 0, f"`{value}` is not a number of seconds",
-                                       "set it to a Unix time, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")])
-    return datetime.fromtimestamp(int(value), UTC)
 
 
 def dated(page: Page) -> datetime:

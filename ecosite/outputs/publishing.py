@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ecosite.outputs import compress, feeds, minify, redirects, search, sitemap
 from ecosite.outputs.publication import Output, Publication, always
-from ecosite.project import Project
+from ecosite.project import Project, source_date_epoch
 from ecosite.site.model import Site
 
 OUTPUTS: tuple[Output, ...] = (
@@ -29,7 +29,7 @@ OUTPUTS: tuple[Output, ...] = (
 def add_publishing_files(project: Project, site: Site, files: MutableMapping[str, bytes],
                          copies: dict[str, Path]) -> None:
     """Add every wanted output to `files` in place; raises BuildError with every problem found."""
-    feeds.source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
     publication = Publication(project, site, files, copies)
     for output in OUTPUTS:
         if output.wanted(project):

@@ -3,13 +3,14 @@
 Written by hand because the format is small and the build must be deterministic: times are
 written in UTC (the `Z` form, so no VTIMEZONE is needed and daylight-saving changes cannot be
 misread), UIDs come from the content, DTSTAMP from the content's own date, never the build clock.
+An event given dates instead of times is an all-day event (`VALUE=DATE`, the end day exclusive).
 Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 PRODUCT_ID = "-//European Cancer Organisation//ecosite//EN"
 MAX_OCTETS = 75
@@ -17,11 +18,11 @@ MAX_OCTETS = 75
 
 @dataclass
 class CalendarEvent:
-    """One VEVENT; `starts`, `ends` and `stamp` must be time-zone aware."""
+    """One VEVENT; `stamp` and datetimes must be time-zone aware. With dates, `ends` is the day after the last."""
 
     uid: str
-    starts: datetime
-    ends: datetime
+    starts: datetime | date
+    ends: datetime | date
     summary: str
     stamp: datetime
     description: str = ""
@@ -44,7 +45,7 @@ def calendar_file(name: str, events: list[CalendarEvent]) -> bytes:
 
 def _event_lines(event: CalendarEvent) -> list[str]:
     lines = ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{utc_stamp(event.stamp)}",
-             f"DTSTART:{utc_stamp(event.starts)}", f"DTEND:{utc_stamp(event.ends)}",
+             _when("DTSTART", event.starts), _when("DTEND", event.ends),
              f"SUMMARY:{escape_text(event.summary)}"]
     if event.description:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
@@ -56,6 +57,12 @@ def _event_lines(event: CalendarEvent) -> list[str]:
         lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in event.categories))
     lines.append("END:VEVENT")
     return lines
+
+
+def _when(name: str, moment: datetime | date) -> str:
+    if isinstance(moment, datetime):
+        return f"{name}:{utc_stamp(moment)}"
+    return f"{name};VALUE=DATE:{moment.strftime('%Y%m%d')}"
 
 
 def utc_stamp(moment: datetime) -> str:

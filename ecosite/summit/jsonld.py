@@ -2,7 +2,9 @@
 
 Search engines and calendar tools read it from the edition page. Only schema.org terms are used
 (the tests keep an allow-list); times carry the event's UTC offset, so a session on the night the
-clocks change is still exact.
+clocks change is still exact. Only sessions with published times become `subEvent`s: schema.org
+requires a start, and an untimed session must not be given a made-up one. An edition whose last
+day is not confirmed has no `endDate`.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ def edition_event(view: EditionView, config: SiteConfig) -> dict:
         "name": f"European Cancer Summit {edition.year}",
         "url": page_url,
         "startDate": edition.start_date.isoformat(),
-        "endDate": edition.last_date.isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
         "organizer": {"@type": "Organization", "name": config.title, "url": config.base_url},
     }
+    if edition.dates_known:
+        event["endDate"] = edition.last_date.isoformat()
     if edition.theme:
         event["alternateName"] = edition.theme
     if edition.summary or edition.theme:
@@ -53,7 +56,7 @@ def edition_event(view: EditionView, config: SiteConfig) -> dict:
         event["contributor"] = [{"@type": "Person", "name": p.name} for p in edition.co_chairs]
     if edition.registration_url:
         event["offers"] = {"@type": "Offer", "url": edition.registration_url}
-    sessions = [_session_event(item, page_url, edition.venue, edition.city) for item in view.sessions]
+    sessions = [_session_event(item, page_url, edition.venue, edition.city) for item in view.timed_sessions]
     if sessions:
         event["subEvent"] = sessions
     return event
@@ -61,13 +64,14 @@ def edition_event(view: EditionView, config: SiteConfig) -> dict:
 
 def _session_event(item: ProgrammeSession, page_url: str, venue: str | None, city: str | None) -> dict:
     session = item.session
+    starts, ends = session.times  # only timed sessions are sub-events
     event: dict = {
         "@type": "Event",
         "@id": f"{page_url}#{item.anchor}",
         "name": session.title,
         "url": f"{page_url}#{item.anchor}",
-        "startDate": session.starts_at.isoformat(),
-        "endDate": session.ends_at.isoformat(),
+        "startDate": starts.isoformat(),
+        "endDate": ends.isoformat(),
         "superEvent": {"@id": page_url + "#summit"},
     }
     if session.room:

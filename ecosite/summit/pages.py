@@ -1,28 +1,40 @@
-"""Summit pages and calendars, generated from the editions in `content/summit/<year>.yaml`.
+"""Summit pages, generated from the editions in `content/summit/<year>.yaml`.
 
-For every edition: `/summit/<year>/` (the programme by day), `/summit/<year>/<network>/` (the same
-programme showing one network's sessions: a plain link that works without JavaScript), and when it
-has sessions `/summit/<year>/programme.ics` plus one `/summit/<year>/sessions/<id>.ics` per session.
-Templates also receive `data.summit`, a `SummitArchive`: editions newest first and each network's
-sessions across editions. Network slugs are checked here, against the network pages.
+For every edition: `/summit/<year>/` (the programme by day, then what was launched) and, for each
+network with sessions or launches there, `/summit/<year>/<network>/` (the same page showing that
+network's part: a plain link that works without JavaScript). Calendar files are made in
+`ecosite.summit.calendar_files`. Templates also receive `data.summit`, a `SummitArchive`: the
+editions newest first, the upcoming one, and each network's sessions and launches across editions.
+Network slugs are checked here, against the network pages.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
-from datetime import UTC, datetime, time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
+from ecosite.project import source_date_epoch
 from ecosite.site.model import Asset, Generated, LinkTargets, Page, SiteData
-from ecosite.summit.calendar import CalendarEvent, calendar_file
+from ecosite.summit.calendar_files import add_calendars
 from ecosite.summit.jsonld import edition_event
 from ecosite.summit.programme import SummitEdition, SummitSession
-from ecosite.summit.views import EditionView, ProgrammeDay, ProgrammeSession, SummitArchive, network_slug
+from ecosite.summit.views import EditionView, LaunchView, ProgrammeDay, ProgrammeSession, SummitArchive, network_slug
 
 EDITION_TEMPLATE = "summit/edition.html"
+
+
+def build_day(config: SiteConfig) -> date:
+    """The day "upcoming" is counted from: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    zone = ZoneInfo(config.timezone)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return source_date_epoch().astimezone(zone).date()
+    return datetime.now(zone).date()
 
 
 def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
@@ -33,46 +45,87 @@ def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
                       key=lambda p: (p.meta.order if p.meta.order is not None else 1_000_000, p.url))
     by_slug = {network_slug(p): p for p in networks}
     resolver = _DescriptionLinks(config, pages, assets, generated.warnings)
-    archive = SummitArchive()
+    archive = SummitArchive(build_day(config))
     editions = sorted((r for key, r in data.items() if isinstance(r, SummitEdition)), key=lambda e: -e.year)
     for edition in editions:
-        view = _edition_view(edition, by_slug, networks, resolver, generated.errors)
+        view = _edition_view(edition, _Networks(by_slug, networks, edition, generated.errors), resolver,
+                             generated.errors)
+        view.upcoming = edition.last_date >= archive.today
         archive.editions.append(view)
         if not edition.times_resolved:
             continue  # its times did not validate: the build fails with those errors
         _add_pages(view, config, generated)
+    add_calendars(archive, config, generated)
     data["summit"] = archive
     return generated
 
 
-def _edition_view(edition: SummitEdition, by_slug: dict[str, Page], networks: list[Page],
-                  resolver: _DescriptionLinks, errors: list[ContentError]) -> EditionView:
+class _Networks:
+    """Network slugs of one edition -> pages; an unknown slug is reported with the nearest known one."""
+
+    def __init__(self, by_slug: dict[str, Page], ordered: list[Page], edition: SummitEdition,
+                 errors: list[ContentError]):
+        self.by_slug, self.ordered, self.edition, self.errors = by_slug, ordered, edition, errors
+        self.used: set[str] = set()
+
+    def pages(self, slugs: list[str], path: tuple, what: str) -> list[Page]:
+        found = []
+        for n, slug in enumerate(slugs):
+            if slug in self.by_slug:
+                found.append(self.by_slug[slug])
+                self.used.add(slug)
+                continue
+            close = difflib.get_close_matches(slug, list(self.by_slug), n=1)
+            self.errors.append(ContentError(self.edition.shown, self.edition.line_of(path + ("networks", n)),
+                                            f"{what} names the network `{slug}`, which does not exist",
+                                            f"did you mean `{close[0]}`?" if close else
+                                            f"known networks are: {', '.join(sorted(self.by_slug)) or 'none'}"))
+        return found
+
+    def in_use(self) -> list[Page]:
+        return [p for p in self.ordered if network_slug(p) in self.used]
+
+
+def _edition_view(edition: SummitEdition, networks: _Networks, resolver: _DescriptionLinks,
+                  errors: list[ContentError]) -> EditionView:
     view = EditionView(edition, f"/summit/{edition.year}/")
-    used: set[str] = set()
-    for d, day in enumerate(edition.days):
-        sessions = []
-        for s, session in enumerate(day.sessions):
-            path = ("days", d, "sessions", s)
-            pages = []
-            for n, slug in enumerate(session.networks):
-                if slug in by_slug:
-                    pages.append(by_slug[slug])
-                    used.add(slug)
-                    continue
-                close = difflib.get_close_matches(slug, list(by_slug), n=1)
-                errors.append(ContentError(edition.shown, edition.line_of(path + ("networks", n)),
-                                           f"session `{session.id}` names the network `{slug}`, which does not exist",
-                                           f"did you mean `{close[0]}`?" if close else
-                                           f"known networks are: {', '.join(sorted(by_slug)) or 'none'}"))
-            html = resolver.render(edition, session, path, errors)
-            sessions.append(ProgrammeSession(edition, session, pages, html,
-                                             f"{view.path}sessions/{session.id}.ics"))
-        sessions.sort(key=lambda p: (p.session.starts_at or datetime.min.replace(tzinfo=UTC),
-                                     p.session.room or "", p.session.id))
-        view.days.append(ProgrammeDay(day, sessions))
-    view.days.sort(key=lambda d: d.day.date)
-    view.networks = [p for p in networks if network_slug(p) in used]
+    by_id: dict[str, ProgrammeSession] = {}
+    by_day: dict[date | None, list[ProgrammeSession]] = {}
+    for s, session in enumerate(edition.sessions):
+        path = ("sessions", s)
+        pages = networks.pages(session.networks, path, f"session `{session.id}`")
+        ics = f"{view.path}sessions/{session.id}.ics" if session.timed else None
+        item = ProgrammeSession(edition, session, pages, resolver.render(edition, session, path, errors), ics)
+        by_id.setdefault(session.id, item)
+        by_day.setdefault(session.day, []).append(item)
+    for day, items in sorted(by_day.items(), key=lambda pair: _day_order(pair[0], edition)):
+        items = [item for _, item in sorted(enumerate(items), key=_programme_order)]
+        view.days.append(ProgrammeDay(day, edition.day_info(day) if day else None, items))
+    for n, launch in enumerate(edition.launches):
+        launched_in = by_id.get(launch.session) if launch.session else None
+        pages = networks.pages(launch.networks, ("launches", n), f"the launch \"{launch.title}\"")
+        launched = LaunchView(edition, launch, launched_in, pages or (launched_in.networks if launched_in else []))
+        view.launches.append(launched)
+        if launched_in:
+            launched_in.launches.append(launched)
+    view.networks = networks.in_use()
     return view
+
+
+def _day_order(day: date | None, edition: SummitEdition) -> tuple:
+    """The Summit's own days, then sessions whose day is not published, then the showcase day after."""
+    if day is None:
+        return (1, date.min)
+    return (2 if day > edition.last_date else 0, day)
+
+
+def _programme_order(numbered: tuple[int, ProgrammeSession]) -> tuple:
+    """Within a day: timed sessions by start (then room, id), then untimed ones as the file lists them."""
+    index, item = numbered
+    session = item.session
+    if session.timed:
+        return (0, session.times[0].timestamp(), session.room or "", session.id, index)
+    return (1, 0.0, "", "", index)
 
 
 def _add_pages(view: EditionView, config: SiteConfig, generated: Generated) -> None:
@@ -86,30 +139,6 @@ def _add_pages(view: EditionView, config: SiteConfig, generated: Generated) -> N
         generated.add_page(edition.source, view.network_path(network),
                            f"{network.title}: sessions at the European Cancer Summit {edition.year}",
                            EDITION_TEMPLATE, summary, view=view, network=network, json_ld=None)
-    if not view.sessions:
-        return
-    events = {s.session.id: _event(s, view, config) for s in view.sessions}
-    generated.files[f"{view.path}programme.ics".lstrip("/")] = calendar_file(title, list(events.values()))
-    for item in view.sessions:
-        generated.files[item.ics_path.lstrip("/")] = calendar_file(item.session.title, [events[item.session.id]])
-
-
-def _event(item: ProgrammeSession, view: EditionView, config: SiteConfig) -> CalendarEvent:
-    """A session as a calendar event: a stable UID from the year and id, DTSTAMP from the content."""
-    session, edition = item.session, view.edition
-    host = config.base_url.split("://", 1)[-1].split("/", 1)[0]
-    people = [("Chairs", session.chairs), ("Speakers", session.speakers)]
-    lines = [f"{label}: " + "; ".join(p.name + (f" ({p.affiliation})" if p.affiliation else "") for p in who)
-             for label, who in people if who]
-    description = "\n\n".join(part for part in (item.description_text, "\n".join(lines)) if part)
-    place = ", ".join(part for part in (session.room, edition.venue, edition.city) if part)
-    stamp = datetime.combine(edition.updated or edition.start_date, time(), UTC)
-    return CalendarEvent(
-        uid=f"summit-{edition.year}-{session.id}@{host}",
-        starts=session.starts_at, ends=session.ends_at, summary=session.title, stamp=stamp,
-        description=description, location=place,
-        url=config.base_url + f"{view.path.lstrip('/')}#{item.anchor}",
-        categories=[session.format.capitalize()] + [p.title for p in item.networks])
 
 
 class _DescriptionLinks:

@@ -1,20 +1,27 @@
 """The European Cancer Summit: an edition's programme (`content/summit/<year>.yaml`) and its checks.
 
-Sessions are written in the local time of the event (`timezone`, Europe/Brussels by default) as
-`HH:MM` on a dated day. Validation turns them into exact instants, so a daylight-saving change
-inside a day is handled, and refuses what would make the programme lie about time: an end not
-after its start, a session outside its day, two sessions in one room at once, a repeated id.
-Network slugs are checked later, when the network pages are known (see `summit_pages`).
+A programme holds what is known and no more. A session needs an id and a title; its day, times,
+room, format, networks, people and description are each optional, because sources often confirm a
+session long before (or without ever) publishing its time. Launches (reports, manifestos, indexes)
+and outcomes are records of their own, linked to a session and networks where known.
+
+Times are written in the local time of the event (`timezone`, Europe/Brussels by default) as
+`HH:MM` on the session's `day`. Validation turns them into exact instants, so a daylight-saving
+change inside a day is handled, and refuses what would make the programme lie about time: a start
+without an end, an end not after its start, a session outside its day or the edition's dates, two
+sessions in one room at once, a repeated id, a launch in a session that does not exist.
+Network slugs are checked later, when the network pages are known (see `ecosite.summit.pages`).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, PrivateAttr
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, StrictBool
 
 from ecosite.content.models import Day, ExternalUrl, Person, Record, Slug, Text, TimeZoneName, TypographicText
 from ecosite.content.sources import Source
@@ -23,6 +30,7 @@ from ecosite.errors import ContentError
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
 FORMATS = ("opening", "plenary", "forum", "spotlight", "showcase", "break")
+LAUNCH_KINDS = ("report", "manifesto", "index", "campaign", "paper", "commission", "declaration")
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?:([+-])(\d\d):(\d\d))?$")
 
 
@@ -44,46 +52,91 @@ class Speaker(Record):
 
 
 class SummitSession(Record):
-    """One session of a summit day; `start`/`end` are local clock times on the day's date."""
+    """One session of an edition. Only `id` and `title` are required: the rest is given when known.
+
+    `start` and `end` are local clock times on `day`; they come together or not at all.
+    """
 
     id: Slug
-    start: Clock
-    end: Clock
     title: Text
+    exact_title: StrictBool = True  # false: `title` describes the session; its published title is not known
+    day: Day | None = None
+    start: Clock | None = None
+    end: Clock | None = None
     room: Text | None = None
-    format: Literal[FORMATS]  # type: ignore[valid-type]
+    format: Literal[FORMATS] | None = None  # type: ignore[valid-type]
     networks: list[Slug] = []
     chairs: list[Speaker] = []
     speakers: list[Speaker] = []
     description: Text | None = None
+    sources: list[ExternalUrl] = []
 
     _starts_at: datetime | None = PrivateAttr(default=None)
     _ends_at: datetime | None = PrivateAttr(default=None)
     _path: KeyPath = PrivateAttr(default=())
 
     @property
-    def starts_at(self) -> datetime:
-        """The exact start, in the event's time zone (after validation)."""
+    def starts_at(self) -> datetime | None:
+        """The exact start, in the event's time zone (after validation); None when not published."""
         return self._starts_at
 
     @property
-    def ends_at(self) -> datetime:
+    def ends_at(self) -> datetime | None:
         return self._ends_at
+
+    @property
+    def timed(self) -> bool:
+        """Are its start and end known (and valid)? Only timed sessions get calendar files and times."""
+        return self._starts_at is not None and self._ends_at is not None
+
+    @property
+    def times(self) -> tuple[datetime, datetime]:
+        """Start and end of a timed session; asking an untimed one is a programming error."""
+        if self._starts_at is None or self._ends_at is None:
+            raise ValueError(f"session `{self.id}` has no published times")
+        return self._starts_at, self._ends_at
 
     @property
     def minutes(self) -> int:
         """Real duration in minutes, daylight-saving changes included."""
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        starts, ends = self.times
+        return int((ends - starts).total_seconds() // 60)
+
+
+class Launch(Record):
+    """A report, manifesto, index... launched at an edition, in one of its sessions when known."""
+
+    title: Text
+    exact_title: StrictBool = True
+    kind: Literal[LAUNCH_KINDS]  # type: ignore[valid-type]
+    session: Slug | None = None  # the id of the session it was launched in
+    networks: list[Slug] = []  # when empty, the networks of its session
+    url: ExternalUrl | None = None
+    summary: Text | None = None
+    sources: list[ExternalUrl] = []
+
+
+class Outcome(Record):
+    """Something an edition achieved (a resolution, a declaration, a report), in a sentence."""
+
+    text: Text
+    sources: list[ExternalUrl] = []
+
+
+def _no_nested_sessions(value: object) -> object:
+    if isinstance(value, dict) and "sessions" in value:
+        raise ValueError("sessions are not listed under their day | move them to the edition's `sessions:` list "
+                         "and give each one `day: " + str(value.get("date", "YYYY-MM-DD")) + "`")
+    return value
 
 
 class SummitDay(Record):
-    """A day of the programme; `opens`/`closes`, when given, bound its sessions."""
+    """What is known about one day as a whole: a title, and `opens`/`closes` that bound its sessions."""
 
     date: Day
     title: Text | None = None
     opens: Clock | None = None
     closes: Clock | None = None
-    sessions: list[SummitSession] = []
 
 
 class SummitEdition(Record):
@@ -93,16 +146,23 @@ class SummitEdition(Record):
     theme: TypographicText | None = None
     start_date: Day
     end_date: Day | None = None
+    end_date_known: StrictBool = True  # false: the sources confirm the first day only
     venue: Text | None = None
     city: Text | None = None
     attendance: Literal["in-person", "online", "hybrid"] | None = None
     co_chairs: list[Person] = []
+    participants: Text | None = None  # as the sources put it, e.g. "more than 450"
+    session_count: int | None = None  # how many sessions the edition had, even if few are listed
     summary: TypographicText | None = None
+    programme_note: Text | None = None  # what is known of the programme's shape, e.g. the day layout
     registration_url: ExternalUrl | None = None
     sources: list[ExternalUrl] = []
     timezone: TimeZoneName = DEFAULT_TIMEZONE
     updated: Day | None = None  # when the programme last changed: calendar apps see it as DTSTAMP
-    days: list[SummitDay] = Field(default=[])
+    days: list[Annotated[SummitDay, BeforeValidator(_no_nested_sessions)]] = Field(default=[])
+    sessions: list[SummitSession] = []
+    launches: list[Launch] = []
+    outcomes: list[Outcome] = []
 
     _lines: YamlData = PrivateAttr(default_factory=lambda: YamlData(None))
     _source: object = PrivateAttr(default=None)  # the sources.Source it was read from
@@ -112,14 +172,17 @@ class SummitEdition(Record):
         return self.end_date or self.start_date
 
     @property
-    def sessions(self) -> list[SummitSession]:
-        """Every session of the edition, in file order."""
-        return [s for day in self.days for s in day.sessions]
+    def dates_known(self) -> bool:
+        """Are all its days confirmed? Only then does it get a calendar file."""
+        return self.end_date_known
+
+    def day_info(self, day: date) -> SummitDay | None:
+        return next((d for d in self.days if d.date == day), None)
 
     @property
     def times_resolved(self) -> bool:
-        """Did every session's start and end become an exact instant (no time errors)?"""
-        return all(s.starts_at is not None and s.ends_at is not None for s in self.sessions)
+        """Did every session's start and end that was given become an exact instant (no time errors)?"""
+        return all(s.timed or (s.start is None and s.end is None) for s in self.sessions)
 
     @property
     def shown(self) -> str:
@@ -161,27 +224,50 @@ class _ProgrammeCheck:
         if edition.last_date < edition.start_date:
             self.error(("end_date",), f"end_date {edition.last_date} is before start_date {edition.start_date}",
                        "correct one of the two dates")
+        if not edition.end_date_known and edition.end_date is not None:
+            self.error(("end_date_known",), "end_date_known is false but end_date is given",
+                       "remove `end_date_known: false` once the last day is confirmed, or remove `end_date:`")
         seen_dates: dict[date, int] = {}
         for d, day in enumerate(edition.days):
             if day.date in seen_dates:
                 self.error(("days", d, "date"), f"the day {day.date} is already given on line {seen_dates[day.date]}",
-                           "put all sessions of one date under a single day")
+                           "describe each date once under `days:`")
             seen_dates.setdefault(day.date, edition.line_of(("days", d, "date")))
             if not edition.start_date <= day.date <= edition.last_date:
                 self.error(("days", d, "date"), f"the day {day.date} is outside the summit's dates "
                            f"({edition.start_date} to {edition.last_date})",
                            "correct the day's date, or start_date/end_date")
-            for s, session in enumerate(day.sessions):
-                self.place(day, d, session, s)
+        for s, session in enumerate(edition.sessions):
+            self.place(session, ("sessions", s))
         self.unique_ids()
         self.rooms_free()
+        self.launch_sessions()
 
-    def place(self, day: SummitDay, d: int, session: SummitSession, s: int) -> None:
-        """Turn a session's clock times into instants and check it fits its day."""
-        path = ("days", d, "sessions", s)
+    def place(self, session: SummitSession, path: KeyPath) -> None:
+        """Check a session's day, then turn its clock times into instants that fit the day."""
         session._path = path
-        starts = self.instant(day.date, session.start, path + ("start",))
-        ends = self.instant(day.date, session.end, path + ("end",))
+        edition = self.edition
+        latest = edition.last_date + timedelta(days=1 if session.format == "showcase" else 0)  # the showcase day after
+        if session.day is not None and not edition.start_date <= session.day <= latest:
+            self.error(path + ("day",), f"session `{session.id}` is on {session.day}, outside the summit's dates "
+                       f"({edition.start_date} to {edition.last_date})",
+                       "correct `day:`, or start_date/end_date (only a showcase may be on the day after)")
+            return
+        given = [key for key in ("start", "end") if getattr(session, key) is not None]
+        if len(given) == 1:
+            missing = "end" if given == ["start"] else "start"
+            article = "a start" if missing == "end" else "an end"
+            self.error(path + (given[0],), f"session `{session.id}` has {article} but no {missing}",
+                       f"add `{missing}:` too, or remove `{given[0]}:` until both times are published")
+            return
+        if not given:
+            return
+        if session.day is None:
+            self.error(path + ("start",), f"session `{session.id}` has times but no day",
+                       "add `day:` with the session's date (YYYY-MM-DD)")
+            return
+        starts = self.instant(session.day, session.start, path + ("start",))
+        ends = self.instant(session.day, session.end, path + ("end",))
         if starts is None or ends is None:
             return
         session._starts_at, session._ends_at = starts, ends
@@ -190,10 +276,12 @@ class _ProgrammeCheck:
                     if _wall(session.end) < _wall(session.start) else "make `end` later than `start`")
             self.error(path + ("end",), f"session `{session.id}` ends at {session.end}, "
                        f"which is not after its start at {session.start}", hint)
-        for bound, clock, before in (("opens", day.opens, True), ("closes", day.closes, False)):
+        day = edition.day_info(session.day)
+        d = edition.days.index(day) if day else -1
+        for bound, clock, before in (("opens", day and day.opens, True), ("closes", day and day.closes, False)):
             if clock is None:
                 continue
-            limit = self.instant(day.date, clock, ("days", d, bound))
+            limit = self.instant(session.day, clock, ("days", d, bound))
             if limit is None:
                 continue
             if before and starts < limit:
@@ -242,18 +330,30 @@ class _ProgrammeCheck:
         """Two sessions may not be in one room at the same time; the later one names the earlier."""
         by_room: dict[str, list[SummitSession]] = {}
         for session in self._all():
-            if session.room and session.starts_at and session.ends_at and session.ends_at > session.starts_at:
+            if session.room and session.timed and session.times[1] > session.times[0]:
                 by_room.setdefault(session.room.casefold(), []).append(session)
         for sessions in by_room.values():
-            sessions.sort(key=lambda s: (s.starts_at, self.edition.line_of(s._path)))
+            sessions.sort(key=lambda s: (s.times[0], self.edition.line_of(s._path)))
             for index, later in enumerate(sessions):
                 for earlier in sessions[:index]:
-                    if earlier.ends_at > later.starts_at:
+                    if earlier.times[1] > later.times[0]:
                         self.error(later._path + ("start",),
                                    f"session `{later.id}` ({later.start}-{later.end}) overlaps session "
                                    f"`{earlier.id}` (line {self.edition.line_of(earlier._path + ('start',))}, "
                                    f"{earlier.start}-{earlier.end}) in the room {later.room}",
                                    "change the time or the room of one of the two sessions")
+
+    def launch_sessions(self) -> None:
+        """A launch's `session:` must be the id of a session of this edition."""
+        ids = [session.id for session in self.edition.sessions]
+        for n, launch in enumerate(self.edition.launches):
+            if launch.session is None or launch.session in ids:
+                continue
+            close = difflib.get_close_matches(launch.session, ids, n=1)
+            self.error(("launches", n, "session"), f"the launch \"{launch.title}\" names the session "
+                       f"`{launch.session}`, which is not in this edition",
+                       f"did you mean `{close[0]}`?" if close else
+                       f"use the `id:` of one of its sessions ({', '.join(ids) or 'none yet'}), or remove `session:`")
 
     def _all(self) -> list[SummitSession]:
         return self.edition.sessions

@@ -138,6 +138,7 @@ def test_a_session_description_cannot_smuggle_a_direction_control_either(tmp_pat
     assert "description: Short and plain." in programme
     hostile = programme.replace("description: Short and plain.", "description: 'Short &#x202E; plain.'", 1)
     outcome = build_with(tmp_path, {"content/summit/2025.yaml": hostile}, "summit")
+    line = 1 + hostile.splitlines().index("    description: 'Short &#x202E; plain.'")
     assert outcome.code == 1
-    assert outcome.errors == ["content/summit/2025.yaml:65: an HTML entity here writes the invisible direction "
+    assert outcome.errors == [f"content/summit/2025.yaml:{line}: an HTML entity here writes the invisible direction "
                               "control U+202E, which can make text read backwards - remove the &#...; code"]

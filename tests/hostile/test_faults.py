@@ -225,8 +225,8 @@ def test_a_removed_session_and_edition_leave_no_calendar_trace(tmp_path):
     assert "summit-2025-coffee" in before.html("summit/2025/programme.ics")
     programme = project / "content" / "summit" / "2025.yaml"
     text = programme.read_text()
-    start = text.index("      - id: coffee")
-    end = text.index("      - id: prevention-spotlight")
+    start = text.index("  - id: coffee")
+    end = text.index("  - id: prevention-spotlight")
     programme.write_text(text[:start] + text[end:])
     (project / "content" / "summit" / "2024.yaml").unlink()
     after = run_build(project, out)

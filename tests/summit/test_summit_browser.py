@@ -153,3 +153,54 @@ def test_the_nu_checker_finds_no_error_in_the_summit_pages(summit_built: Path, t
                          capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stderr or run.stdout)["messages"]
     assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+# The real content: sessions without times and launches, filtered by network ---------------------------
+
+SESSIONS_2023 = ["comprehensive-quality-cancer-care", "pragmatic-clinical-trials", "digital-health",
+                 "survivorship-right-to-be-forgotten", "cancer-services-in-crisis-situations", "interact-europe-showcase"]
+
+
+def shown_launches(page) -> list[str]:
+    return page.locator(".launch:visible .summit-item__title").all_inner_texts()
+
+
+def test_the_real_2023_programme_filters_sessions_and_launches_with_javascript(tab, site_url):
+    tab.goto(site_url + "/summit/2023/")
+    assert shown_sessions(tab) == SESSIONS_2023
+    assert shown_launches(tab) == ["Time to Accelerate – Europe Together Against Cancer", "A Cancer Workforce in Crisis"]
+    filter_nav = tab.get_by_role("navigation", name="Sessions by network")
+    filter_nav.get_by_role("link", name="Workforce Network").click()
+    tab.wait_for_url(site_url + "/summit/2023/workforce/")
+    assert shown_sessions(tab) == []
+    assert shown_launches(tab) == ["A Cancer Workforce in Crisis"]
+    assert tab.get_by_role("status").inner_text() == "Showing 1 launch of the Workforce Network."
+    filter_nav.get_by_role("link", name="Digital Health Network").click()
+    tab.wait_for_url(site_url + "/summit/2023/digital-health/")
+    assert shown_sessions(tab) == ["digital-health"]
+    assert not tab.locator(".launches").is_visible()
+    assert tab.get_by_role("status").inner_text() == "Showing 1 session of the Digital Health Network."
+    tab.go_back()
+    tab.wait_for_url(site_url + "/summit/2023/workforce/")
+    assert shown_launches(tab) == ["A Cancer Workforce in Crisis"]
+    assert tab.errors == []
+
+
+def test_the_real_2023_programme_filters_by_plain_links_without_javascript(browser, site_url):
+    require_chromium()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "/summit/2023/")
+        assert shown_sessions(page) == SESSIONS_2023
+        nav = page.get_by_role("navigation", name="Sessions by network")
+        nav.get_by_role("link", name="Emergencies and Crises Network").click()
+        page.wait_for_url(site_url + "/summit/2023/emergencies-crises/")
+        assert shown_sessions(page) == ["cancer-services-in-crisis-situations"]
+        assert shown_launches(page) == []
+        assert page.get_by_role("status").inner_text() == (
+            "Showing the sessions and launches of the Emergencies and Crises Network.")
+        assert page.locator("#session-cancer-services-in-crisis-situations .session__time").inner_text() == (
+            "Time not published")
+    finally:
+        context.close()

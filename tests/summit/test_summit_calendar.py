@@ -1,5 +1,6 @@
 """Calendar files, read back with the `icalendar` library and checked against the YAML programme,
-including the night the clocks go back in Brussels (26 October 2025)."""
+including the night the clocks go back in Brussels (26 October 2025); sessions without published
+times get none, and every edition with confirmed dates gets an all-day one."""
 
 from __future__ import annotations
 
@@ -26,11 +27,8 @@ def site(tmp_path_factory) -> Path:
 def expected_sessions(year: int) -> dict[str, tuple[datetime, datetime, dict]]:
     """Each session's start and end computed independently from the YAML: id -> (start, end, raw)."""
     programme = yaml.safe_load((SUMMIT_SITE / "content" / "summit" / f"{year}.yaml").read_text())
-    found = {}
-    for day in programme["days"]:
-        for session in day["sessions"]:
-            found[session["id"]] = (at(day["date"], session["start"]), at(day["date"], session["end"]), session)
-    return found
+    return {session["id"]: (at(session["day"], session["start"]), at(session["day"], session["end"]), session)
+            for session in programme["sessions"] if "start" in session}
 
 
 def at(day: date, clock: str) -> datetime:
@@ -116,3 +114,31 @@ def test_calendars_are_byte_identical_across_builds(site: Path, tmp_path: Path):
     for path in sorted((site / "summit").rglob("*")):
         if path.is_file():
             assert path.read_bytes() == (again / path.relative_to(site)).read_bytes(), path
+
+
+def test_only_sessions_with_published_times_get_calendar_entries(site: Path):
+    events = events_of(site / "summit" / "2024" / "programme.ics")
+    assert list(events) == ["summit-2024-workforce-2024@summit.example.org"]
+    assert sorted(p.name for p in (site / "summit" / "2024" / "sessions").iterdir()) == ["workforce-2024.ics"]
+
+
+def test_each_edition_has_an_all_day_calendar_over_its_days(site: Path):
+    for year, first, after_last, place in [
+            (2025, date(2025, 10, 25), date(2025, 10, 28), "Sample Conference Centre, Brussels and online"),
+            (2024, date(2024, 11, 20), date(2024, 11, 22), "Sample Hotel, Brussels")]:
+        events = events_of(site / "summit" / str(year) / f"european-cancer-summit-{year}.ics")
+        assert list(events) == [f"summit-{year}@summit.example.org"]
+        (event,) = events.values()
+        assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (first, after_last)  # DTEND is exclusive
+        assert str(event["SUMMARY"]) == f"European Cancer Summit {year}"
+        assert str(event["LOCATION"]) == place
+        assert str(event["URL"]) == f"https://summit.example.org/summit/{year}/"
+
+
+def test_the_all_editions_calendar_holds_each_dated_edition_with_the_same_uid(site: Path):
+    calendar = icalendar.Calendar.from_ical((site / "summit" / "european-cancer-summit.ics").read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "European Cancer Summit"
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert list(events) == ["summit-2024@summit.example.org", "summit-2025@summit.example.org"]
+    single = events_of(site / "summit" / "2025" / "european-cancer-summit-2025.ics")
+    assert single["summit-2025@summit.example.org"].to_ical() == events["summit-2025@summit.example.org"].to_ical()

@@ -40,7 +40,7 @@ HEAD = """\
       - date: 2025-10-25
         opens: "08:30"
         closes: "18:00"
-        sessions:
+    sessions:
 """
 
 
@@ -49,15 +49,17 @@ def without(text: str, key: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if key not in line)
 
 
-def session(sid: str, start: str, end: str, room: str = "Main hall", networks: str = "[workforce]") -> str:
+def session(sid: str, start: str, end: str, room: str = "Main hall", networks: str = "[workforce]",
+            day: str = "2025-10-25") -> str:
     return f"""\
-          - id: {sid}
-            start: {start}
-            end: {end}
-            title: Session {sid}
-            room: {room}
-            format: plenary
-            networks: {networks}
+      - id: {sid}
+        day: {day}
+        start: {start}
+        end: {end}
+        title: Session {sid}
+        room: {room}
+        format: plenary
+        networks: {networks}
 """
 
 
@@ -110,7 +112,7 @@ def test_two_sessions_overlapping_in_one_room_name_both_lines(project, capsys):
 
 
 def test_an_unknown_network_slug(project, capsys):
-    programme = HEAD + session("first", "09:00", "10:00", networks="\n              - workforce\n              - prevntion")
+    programme = HEAD + session("first", "09:00", "10:00", networks="\n          - workforce\n          - prevntion")
     code, errors = build_with(project, programme, capsys)
     assert errors == [f"{FILE}:{line_of(programme, '- prevntion')}: session `first` names the network `prevntion`, "
                       "which does not exist - did you mean `prevention`?"]
@@ -125,7 +127,7 @@ def test_a_duplicate_session_id_names_the_first(project, capsys):
 
 def test_a_time_skipped_when_the_clocks_go_forward(project, capsys):
     programme = (HEAD.replace("2025-10-25", "2025-03-30").replace("2025-10-26", "2025-03-31")
-                 + session("night", "02:30", "04:00"))
+                 + session("night", "02:30", "04:00", day="2025-03-30"))
     code, errors = build_with(project, programme, capsys)
     assert errors == [f"{FILE}:{line_of(programme, 'start: 02:30')}: 02:30 does not exist on 2025-03-30 in "
                       "Europe/Brussels: the clocks go forward that night - choose a time outside the skipped hour"]
@@ -133,7 +135,7 @@ def test_a_time_skipped_when_the_clocks_go_forward(project, capsys):
 
 def test_a_time_that_happens_twice_must_say_which(project, capsys):
     programme = (HEAD.replace("2025-10-25", "2025-10-26").replace("end_date: 2025-10-26", "end_date: 2025-10-27")
-                 .replace("opens:", "title:") + session("night", "02:30", "04:00"))
+                 .replace("opens:", "title:") + session("night", "02:30", "04:00", day="2025-10-26"))
     code, errors = build_with(project, programme, capsys)
     assert errors == [f"{FILE}:{line_of(programme, 'start: 02:30')}: 02:30 happens twice on 2025-10-26 in "
                       "Europe/Brussels: the clocks go back that night - say which one: `02:30+02:00` (the first) "
@@ -151,7 +153,7 @@ def test_an_offset_the_zone_never_has(project, capsys):
 def test_a_time_that_is_not_a_clock_time(project, capsys):
     programme = HEAD + session("first", "9.30", "10:00")
     code, errors = build_with(project, programme, capsys)
-    assert errors == [f"{FILE}:{line_of(programme, 'start: 9.30')}: days[0].sessions[0].start: `9.30` is not a time "
+    assert errors == [f"{FILE}:{line_of(programme, 'start: 9.30')}: sessions[0].start: `9.30` is not a time "
                       "of day - write the local time as HH:MM on a 24-hour clock, e.g. 09:30 (quoting it is fine)"]
 
 
@@ -159,7 +161,7 @@ def test_an_unknown_format_lists_the_known_ones(project, capsys):
     programme = HEAD + session("first", "09:00", "10:00").replace("format: plenary", "format: keynote")
     code, errors = build_with(project, programme, capsys)
     assert len(errors) == 1
-    assert errors[0].startswith(f"{FILE}:{line_of(programme, 'format: keynote')}: days[0].sessions[0].format: ")
+    assert errors[0].startswith(f"{FILE}:{line_of(programme, 'format: keynote')}: sessions[0].format: ")
     assert "'opening', 'plenary', 'forum', 'spotlight', 'showcase' or 'break'" in errors[0]
 
 
@@ -185,7 +187,7 @@ def test_every_problem_is_reported_at_once_and_output_is_untouched(project, caps
 
 def test_a_broken_link_in_a_description_is_an_error_and_an_insecure_one_a_warning(project, capsys):
     programme = HEAD + session("first", "09:00", "10:00") + (
-        "            description: See [the plan](../about/plan.md) and [an old page](http://example.org/).\n")
+        "        description: See [the plan](../about/plan.md) and [an old page](http://example.org/).\n")
     code, errors = build_with(project, programme, capsys)
     line = line_of(programme, "description:")
     assert errors == [f"{FILE}:{line}: the link points to content/about/plan.md, which does not exist (or is a "
@@ -197,3 +199,99 @@ def test_a_broken_link_in_a_description_is_an_error_and_an_insecure_one_a_warnin
     assert code == 1
     assert (f"{FILE}:{line}: the link `http://example.org/` is not secure (http) - use https:// if the site supports it"
             in capsys.readouterr().err)
+
+
+# Partial knowledge: sessions without times or days, launches ------------------------------------------------
+
+UNTIMED = """\
+      - id: known-title
+        title: A session whose time is not published
+        networks: [prevention]
+"""
+
+
+def test_a_session_with_only_an_id_a_title_and_a_network_builds(project, capsys):
+    code, errors = build_with(project, HEAD + UNTIMED, capsys)
+    assert (code, errors) == (0, [])
+
+
+def test_a_session_on_a_day_outside_the_summit_dates(project, capsys):
+    programme = HEAD + session("late", "09:00", "10:00", day="2025-10-29")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'day: 2025-10-29')}: session `late` is on 2025-10-29, outside the "
+                      "summit's dates (2025-10-25 to 2025-10-26) - correct `day:`, or start_date/end_date (only a "
+                      "showcase may be on the day after)"]
+
+
+def test_a_showcase_may_be_on_the_day_after_but_no_later(project, capsys):
+    showcase = "      - id: showcase\n        day: {day}\n        title: Projects showcase\n        format: showcase\n"
+    code, errors = build_with(project, HEAD + showcase.format(day="2025-10-27"), capsys)
+    assert (code, errors) == (0, [])
+    programme = HEAD + showcase.format(day="2025-10-28")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'day: 2025-10-28')}: session `showcase` is on 2025-10-28, outside "
+                      "the summit's dates (2025-10-25 to 2025-10-26) - correct `day:`, or start_date/end_date (only a "
+                      "showcase may be on the day after)"]
+
+
+def test_a_start_without_an_end(project, capsys):
+    programme = HEAD + without(session("first", '"09:00"', "10:00"), "end:")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'start:')}: session `first` has a start but no end - add `end:` "
+                      "too, or remove `start:` until both times are published"]
+
+
+def test_an_end_without_a_start(project, capsys):
+    programme = HEAD + without(session("first", "09:00", '"10:00"'), "start:")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'end:')}: session `first` has an end but no start - add `start:` "
+                      "too, or remove `end:` until both times are published"]
+
+
+def test_times_without_a_day(project, capsys):
+    programme = HEAD + without(session("first", "09:00", "10:00"), "day:")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'start: 09:00')}: session `first` has times but no day - add "
+                      "`day:` with the session's date (YYYY-MM-DD)"]
+
+
+LAUNCHES = """\
+    launches:
+      - title: The Screening Index
+        kind: index
+        session: {session}
+        networks: [{network}]
+"""
+
+
+def test_a_launch_naming_a_session_that_does_not_exist(project, capsys):
+    programme = HEAD + UNTIMED + LAUNCHES.format(session="known-titel", network="prevention")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'session: known-titel')}: the launch \"The Screening Index\" names "
+                      "the session `known-titel`, which is not in this edition - did you mean `known-title`?"]
+    programme = HEAD + UNTIMED + LAUNCHES.format(session="zzz", network="prevention")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'session: zzz')}: the launch \"The Screening Index\" names the "
+                      "session `zzz`, which is not in this edition - use the `id:` of one of its sessions "
+                      "(known-title), or remove `session:`"]
+
+
+def test_a_launch_naming_an_unknown_network(project, capsys):
+    programme = HEAD + UNTIMED + LAUNCHES.format(session="known-title", network="prevension")
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, '[prevension]')}: the launch \"The Screening Index\" names the "
+                      "network `prevension`, which does not exist - did you mean `prevention`?"]
+
+
+def test_sessions_written_under_their_day_are_told_where_they_go(project, capsys):
+    programme = HEAD.replace("    sessions:\n", "").replace('closes: "18:00"\n', 'closes: "18:00"\n        sessions: []\n')
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, '- date: 2025-10-25')}: days[0]: sessions are not listed under "
+                      "their day - move them to the edition's `sessions:` list and give each one `day: 2025-10-25`"]
+
+
+def test_an_unconfirmed_last_day_cannot_come_with_an_end_date(project, capsys):
+    programme = HEAD.replace("end_date: 2025-10-26\n", "end_date: 2025-10-26\n    end_date_known: false\n") + UNTIMED
+    code, errors = build_with(project, programme, capsys)
+    assert errors == [f"{FILE}:{line_of(programme, 'end_date_known')}: end_date_known is false but end_date is given "
+                      "- remove `end_date_known: false` once the last day is confirmed, or remove `end_date:`"]

@@ -1,7 +1,8 @@
 /* Programme filter for /summit/<year>/ pages (progressive enhancement).
    Without JavaScript the network links are ordinary links to /summit/<year>/<network>/, where the
-   other sessions are hidden by the server. With it, a click shows that network's sessions in place,
-   updates the address so the view can be shared or reloaded, and announces how many are shown. */
+   other sessions and launches are hidden by the server. With it, a click shows that network's
+   sessions and launches in place, updates the address so the view can be shared or reloaded, and
+   announces how many are shown. A group (a day, the launches) with nothing shown is hidden. */
 (function () {
   "use strict";
   var filter = document.querySelector("[data-programme-filter]");
@@ -12,20 +13,29 @@
   var status = filter.querySelector("[data-programme-status]");
   var days = Array.prototype.slice.call(document.querySelectorAll("[data-programme-day]"));
 
+  function counted(count, one, many) {
+    return count === 1 ? "1 " + one : count + " " + many;
+  }
+
   function show(network, label) {
-    var count = 0;
+    var sessions = 0;
+    var launches = 0;
     days.forEach(function (day) {
       var visible = 0;
-      day.querySelectorAll("[data-networks]").forEach(function (session) {
-        var tags = session.getAttribute("data-networks").split(" ");
+      day.querySelectorAll("[data-networks]").forEach(function (item) {
+        var tags = item.getAttribute("data-networks").split(" ");
         var match = !network || tags.indexOf(network) !== -1;
-        session.hidden = !match;
+        item.hidden = !match;
         if (match) {
           visible += 1;
+          if (item.classList.contains("launch")) {
+            launches += 1;
+          } else {
+            sessions += 1;
+          }
         }
       });
       day.hidden = visible === 0;
-      count += visible;
     });
     links.forEach(function (link) {
       if (link.getAttribute("data-network") === network) {
@@ -35,7 +45,14 @@
       }
     });
     if (status) {
-      var what = count === 1 ? "1 session" : count + " sessions";
+      var parts = [];
+      if (sessions || !launches) {
+        parts.push(counted(sessions, "session", "sessions"));
+      }
+      if (launches) {
+        parts.push(counted(launches, "launch", "launches"));
+      }
+      var what = parts.join(" and ");
       status.textContent = network ? "Showing " + what + " of the " + label + "." : "Showing all " + what + ".";
     }
   }
