@@ -6,6 +6,7 @@ preview server runs exactly the same code as `ecosite build`.
 
 from __future__ import annotations
 
+import difflib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .publishing import add_publishing_files
 from .render import render_site
 from .site import Asset, LinkTargets, Page, Site, check_collisions, fingerprint, page_url
 from .sources import Source, discover
-from .summit_pages import summit_pages
+from .summit_pages import network_slug, summit_pages
 
 # Pages and files made from data rather than Markdown: (config, pages, data, assets) -> site.Generated.
 GENERATORS = [summit_pages]
@@ -97,7 +98,7 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
             except markdown.BodyProblem as slow:
                 errors.append(slow.located(source.shown, document.body_line))
                 continue
-            pages.append(Page(source, meta, url, parsed, document.body_line))
+            pages.append(Page(source, meta, url, parsed, document.body_line, lines=document.meta.lines))
     return pages, errors
 
 
@@ -140,9 +141,18 @@ def load_assets(sources: list[Source]) -> tuple[dict[str, Asset], list[ContentEr
     return assets, errors
 
 
-def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset]) -> Site:
-    """Resolve URLs and cross references into one Site; every problem is raised at once."""
-    generated = [generator(config, pages, data, assets) for generator in GENERATORS]
+def failed_files(errors: list[ContentError], pages: list[Page]) -> frozenset[str]:
+    """The files (as shown) that failed to load: problems of what uses them are follow-ons (errors.py)."""
+    return frozenset(e.path for e in errors) - {page.source.shown for page in pages}
+
+
+def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset],
+         broken: frozenset[str] = frozenset()) -> Site:
+    """Resolve URLs and cross references into one Site; every problem is raised at once.
+
+    `broken` names the files that failed to load (see failed_files): what refers to one of them is
+    reported as a follow-on of that file's own problem."""
+    generated = [generator(config, pages, data, assets, broken) for generator in GENERATORS]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
                 files={name: body for g in generated for name, body in g.files.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
@@ -151,9 +161,11 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
         if item.page and item.page not in site.by_rel:
             errors.append(ContentError("content/site.yaml", 0, f"the navigation names content/{item.page}, "
                                        "which does not exist (or is a draft)",
-                                       "correct `page:` to a page's path under content/"))
+                                       "correct `page:` to a page's path under content/",
+                                       _cause(f"content/{item.page}", broken)))
 
-    targets = LinkTargets(config, site.pages, assets, "this file")
+    errors += check_networks_named(site.pages, broken)
+    targets = LinkTargets(config, site.pages, assets, "this file", broken)
     for page in site.pages:
         errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
                                          targets.page, targets.static, site.warnings)
@@ -164,6 +176,27 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
     for page in site.pages:
         page.content = markdown.render(page.parsed)
     return site
+
+
+def check_networks_named(pages: list[Page], broken: frozenset[str]) -> list[ContentError]:
+    """Every network a page names under `networks:` (news items do) must be a network page."""
+    slugs = {network_slug(p) for p in pages if p.section == "networks" and not p.is_index}
+    errors = []
+    for page in pages:
+        for n, slug in enumerate(getattr(page.meta, "networks", None) or []):
+            if slug in slugs:
+                continue
+            close = difflib.get_close_matches(slug, sorted(slugs), n=1)
+            errors.append(ContentError(page.source.shown, page.lines.get(("networks", n), page.lines.get((), 1)),
+                                       f"networks: there is no network `{slug}`",
+                                       f"did you mean `{close[0]}`?" if close else
+                                       f"the networks are: {', '.join(sorted(slugs)) or 'none'}",
+                                       _cause(f"content/networks/{slug}.md", broken)))
+    return errors
+
+
+def _cause(shown: str, broken: frozenset[str]) -> str:
+    return shown if shown in broken else ""
 
 
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.
@@ -187,9 +220,9 @@ def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     errors += page_errors + data_errors + asset_errors
     on_stage("linking", len(pages))
     try:
-        site = link(config, pages, data, assets)
+        site = link(config, pages, data, assets, failed_files(errors, pages))
     except BuildError as failure:
-        errors += failure.errors
+        errors += failure.collected
     fail_if(errors)
     if project.strict and site.warnings:
         raise BuildError(site.warnings)

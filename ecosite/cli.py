@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ecosite: {refused}", file=sys.stderr)
         return USAGE_ERROR
     except BuildError as failure:
-        for error in failure.errors:
-            print(error, file=sys.stderr)
+        for line in failure.lines:
+            print(line, file=sys.stderr)
         count = len(failure.errors)
         print(f"Build failed: {count} problem{'s' if count != 1 else ''}; output/ was not changed.", file=sys.stderr)
         return 1

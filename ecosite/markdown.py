@@ -237,7 +237,7 @@ def resolve_links(parsed: ParsedMarkdown, rel: str, shown: str, body_line: int,
                 token.attrSet(attr, resolve_static(target) + (f"#{anchor}" if anchor else ""))
         except ValueError as problem:
             message, _, hint = str(problem).partition(" | ")
-            errors.append(ContentError(shown, line, message, hint))
+            errors.append(ContentError(shown, line, message, hint, getattr(problem, "cause", "")))
     return errors
 
 

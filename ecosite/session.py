@@ -89,13 +89,13 @@ def _output_differs(out: Path, files: OutputFiles, copies: dict[str, Path], copy
 def _record(page: Page) -> tuple:
     """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
     headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
-    return (page.meta, page.url, page.body_line, headings, page.content)
+    return (page.meta, page.url, page.body_line, headings, page.lines, page.content)
 
 
 def _page_from_record(source: Source, record: tuple) -> Page:
-    meta, url, body_line, headings, content = record
+    meta, url, body_line, headings, lines, content = record
     parsed = ParsedMarkdown([], [Heading(*h) for h in headings], {})
-    return Page(source, meta, url, parsed, body_line, content)
+    return Page(source, meta, url, parsed, body_line, content, lines=lines)
 
 
 def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: BuildState):
@@ -150,9 +150,9 @@ class Session:
         on_stage("linking", len(pages))
         contents = {page.rel: page.content for page in reused}
         try:
-            site = builder.link(config, pages, data, assets)
+            site = builder.link(config, pages, data, assets, builder.failed_files(errors, pages))
         except BuildError as failure:
-            errors += failure.errors
+            errors += failure.collected
         fail_if(errors)
         fresh_warnings = self._finish_pages(site, drafts, contents, old)
         if project.strict and site.warnings:

@@ -33,6 +33,7 @@ class Page:
     body_line: int
     content: str = ""
     context: dict = field(default_factory=dict)  # what a page generated from data gives its template
+    lines: dict = field(default_factory=dict)  # front matter key path -> file line, for cross-checks in link()
 
     @property
     def rel(self) -> str:
@@ -181,17 +182,28 @@ def check_collisions(pages: list[Page], assets: dict[str, Asset]) -> list[Conten
     return errors
 
 
+class FollowOn(ValueError):
+    """A link to a file that failed to load: that file's own error says what to fix."""
+
+    def __init__(self, cause: str):
+        super().__init__(f"the link points to {cause}, which has a mistake of its own | fix {cause} first")
+        self.cause = cause
+
+
 class LinkTargets:
     """Where a link written in Markdown may lead: a page by its source file (and heading), or a
     static file. Pages and summit session descriptions share this one rule."""
 
-    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str):
-        self.config, self.assets, self.relative_to = config, assets, relative_to
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str,
+                 broken: frozenset[str] = frozenset()):
+        self.config, self.assets, self.relative_to, self.broken = config, assets, relative_to, broken
         self.by_rel = {p.rel: p for p in pages}
 
     def page(self, target: str, anchor: str) -> str:
         page = self.by_rel.get(target)
         if page is None:
+            if f"content/{target}" in self.broken:
+                raise FollowOn(f"content/{target}")
             raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
                              f" | correct the path, relative to {self.relative_to}")
         if anchor and anchor not in page.parsed.ids:
