@@ -225,6 +225,10 @@ def _describe(err: dict, model: type[BaseModel], data: YamlData, rel: str) -> Co
     if kind.startswith("int"):
         return ContentError(rel, line, f"{where} must be a whole number", "write digits only, e.g. `3`")
     if kind in ("list_type", "tuple_type"):
+        dashed = [k for k in err["input"] if str(k).startswith("-")] if isinstance(err.get("input"), dict) else []
+        if dashed:
+            return ContentError(rel, data.line_of(loc + (dashed[0],)), f"{where} must be a list: a space is missing after the dash",
+                                f"write `- {dashed[0][1:]}: ...` (a dash, a space, then the field)")
         return ContentError(rel, line, f"{where} must be a list", "write each item on its own line starting with `- `")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return ContentError(rel, line, f"{where} must be a set of `key: value` fields", "indent its fields under it")

@@ -58,7 +58,7 @@ CASES = {
         "content/news/x.md:3: date: `2023-02-29` is not a real date - write a real date as YYYY-MM-DD, optionally followed by HH:MM"),
     "unquoted colon": (
         "x.md", "---\ntitle: Summit: 2025\n---\n",
-        'content/x.md:2: YAML syntax error: mapping values are not allowed here - put quotes around a value that contains ": " (for example title: "Summit: 2025")'),
+        'content/x.md:2: the text after `:` contains another `: ` - put quotes around the value (for example title: "Summit: 2025")'),
     "missing title": (
         "x.md", "---\nsummary: s\n---\n", "content/x.md:2: title is missing - add `title:` with its value"),
     "unknown key with suggestion": (
@@ -122,7 +122,51 @@ CASES = {
         "x.md", "---\ntitle: !!python/object/apply:os.system [ls]\n---\n",
         "content/x.md:2: YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed - "
         "remove the `!` tag; write plain text, numbers, lists and key: value pairs"),
+    # YAML syntax errors: at the line where the broken construct starts, in the editor's words.
+    "tab before a key": (
+        "x.md", "---\ntitle: T\n\tsummary: s\n---\n",
+        'content/x.md:3: this line is indented with a tab - YAML needs spaces: delete the tab and type spaces '
+        'instead (in VS Code: "Convert Indentation to Spaces")'),
+    "unclosed quote": (
+        "x.md", '---\ntitle: "Our team\nsummary: Who we are\n---\n',
+        'content/x.md:2: the quote " opened on this line is never closed - end the text with " on the same line: '
+        '`title: "Our team"`'),
+    "unclosed list": (
+        "networks/gamma.md", "---\ntitle: G\nsources: [https://a.example/\norder: 3\nsummary: s\n---\n",
+        "content/networks/gamma.md:3: the [ opened on this line is never closed - end it with ] on the same line: "
+        "`sources: [https://a.example/]`"),
+    "key indented too far": (
+        "x.md", "---\ntitle: T\nsummary: s\n   order: 3\n---\n",
+        "content/x.md:4: this line is not lined up with the line above it - start it at the beginning of the line, "
+        "like line 3: `order: 3`"),
+    "list field indented unlike its neighbours": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs:\n  - name: A\n  society: B\n---\n",
+        "content/networks/gamma.md:7: this line is not lined up with the line above it - indent it by 4 spaces, "
+        "like line 6: `    society: B`"),
+    "no space after the dash": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs:\n  - name: A\n  -name: B\n---\n",
+        "content/networks/gamma.md:7: a space is missing after the dash - write `- name: B`"),
+    "no space after the only dash": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs:\n  -name: B\n---\n",
+        "content/networks/gamma.md:6: co_chairs must be a list: a space is missing after the dash - "
+        "write `- name: ...` (a dash, a space, then the field)"),
+    "items under an empty list": (
+        "news/x.md", "---\ntitle: T\ndate: 2024-01-01\nnetworks: []\n  - alpha\n---\n",
+        "content/news/x.md:4: `networks: []` says the list is empty, but items follow it - remove the `[]` and write "
+        "the list out, one item per line: `networks:` / `  - alpha`"),
+    "text after a closing quote": (
+        "x.md", '---\ntitle: "Our" team\n---\n',
+        'content/x.md:2: text follows the closing quote - put the whole value inside the quotes: `title: "Our team"`'),
+    "value starting with @": (
+        "x.md", "---\ntitle: @ECO news\n---\n",
+        'content/x.md:2: a value cannot start with @ - put quotes around the value, e.g. `title: "@ECO news"`'),
 }
+
+PARSER_JARGON = ("token", "<block", "'?'", "end of stream", "mapping values", "scalar", "<stream")
+
+
+def test_no_parser_jargon_reaches_the_editor():
+    assert not [text for _, _, text in CASES.values() if any(word in text for word in PARSER_JARGON)]
 
 
 @pytest.mark.parametrize("rel, text, expected", CASES.values(), ids=CASES.keys())
