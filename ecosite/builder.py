@@ -21,7 +21,7 @@ from .publishing import add_publishing_files
 from .render import render_site
 from .site import Asset, LinkTargets, Page, Site, check_collisions, fingerprint, page_url
 from .sources import Source, discover
-from .summit_pages import network_slug, summit_pages
+from .summit_pages import summit_pages
 
 # Pages and files made from data rather than Markdown: (config, pages, data, assets) -> site.Generated.
 GENERATORS = [summit_pages]
@@ -141,31 +141,29 @@ def load_assets(sources: list[Source]) -> tuple[dict[str, Asset], list[ContentEr
     return assets, errors
 
 
-def failed_files(errors: list[ContentError], pages: list[Page]) -> frozenset[str]:
-    """The files (as shown) that failed to load: problems of what uses them are follow-ons (errors.py)."""
-    return frozenset(e.path for e in errors) - {page.source.shown for page in pages}
+def skipped_files(sources: list[Source], errors: list[ContentError], pages: list[Page]
+                  ) -> tuple[frozenset[str], frozenset[str]]:
+    """The files (as shown) that made no page: (broken, drafts). Broken files failed to load, and
+    problems of what uses them are follow-ons (errors.py); the other page sources are drafts."""
+    loaded = {page.source.shown for page in pages}
+    broken = frozenset(e.path for e in errors) - loaded
+    return broken, frozenset(s.shown for s in sources if s.kind == "page") - loaded - broken
 
 
 def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset],
-         broken: frozenset[str] = frozenset()) -> Site:
+         broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset()) -> Site:
     """Resolve URLs and cross references into one Site; every problem is raised at once.
 
-    `broken` names the files that failed to load (see failed_files): what refers to one of them is
-    reported as a follow-on of that file's own problem."""
+    `broken` and `drafts` name the page sources that made no page (see skipped_files): what refers to
+    a broken one is reported as a follow-on of that file's own problem."""
     generated = [generator(config, pages, data, assets, broken) for generator in GENERATORS]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
                 files={name: body for g in generated for name, body in g.files.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     site.warnings += [w for g in generated for w in g.warnings]
-    for item in config.nav:
-        if item.page and item.page not in site.by_rel:
-            errors.append(ContentError("content/site.yaml", 0, f"the navigation names content/{item.page}, "
-                                       "which does not exist (or is a draft)",
-                                       "correct `page:` to a page's path under content/",
-                                       _cause(f"content/{item.page}", broken)))
-
+    targets = LinkTargets(config, site.pages, assets, "this file", broken, drafts)
+    errors += check_navigation(config, targets)
     errors += check_networks_named(site.pages, broken)
-    targets = LinkTargets(config, site.pages, assets, "this file", broken)
     for page in site.pages:
         errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
                                          targets.page, targets.static, site.warnings)
@@ -178,9 +176,32 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
     return site
 
 
+def check_navigation(config: SiteConfig, targets: LinkTargets) -> list[ContentError]:
+    """Every `page:` of the navigation is a published page: else an error at the entry's line."""
+    errors = []
+    for n, item in enumerate(config.nav):
+        if not item.page or item.page in targets.by_rel:
+            continue
+        shown, line = f"content/{item.page}", config.line_of(("nav", n, "page"))
+        if shown in targets.broken:
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which cannot be "
+                                       "read", f"fix {shown} first", shown))
+        elif shown in targets.drafts:
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which is a draft",
+                                       f"set `draft: false` in {shown} to publish it, or remove this entry until then"))
+        else:
+            near = targets.nearest_page(item.page)
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which does not exist",
+                                       f"did you mean `page: {near}`?" if near else
+                                       "correct `page:` to a page's path under content/, e.g. about/index.md"))
+    return errors
+
+
 def check_networks_named(pages: list[Page], broken: frozenset[str]) -> list[ContentError]:
-    """Every network a page names under `networks:` (news items do) must be a network page."""
-    slugs = {network_slug(p) for p in pages if p.section == "networks" and not p.is_index}
+    """Every network a page names under `networks:` (news items do) must be a network page, named
+    by its file (`workforce` for content/networks/workforce.md), as the templates look it up."""
+    slugs = {p.rel.removeprefix("networks/").removesuffix(".md") for p in pages
+             if p.section == "networks" and not p.is_index and p.source.kind == "page"}
     errors = []
     for page in pages:
         for n, slug in enumerate(getattr(page.meta, "networks", None) or []):
@@ -220,7 +241,7 @@ def generate(project: Project, on_stage: StageCallback = _quiet) -> BuildResult:
     errors += page_errors + data_errors + asset_errors
     on_stage("linking", len(pages))
     try:
-        site = link(config, pages, data, assets, failed_files(errors, pages))
+        site = link(config, pages, data, assets, *skipped_files(sources, errors, pages))
     except BuildError as failure:
         errors += failure.collected
     fail_if(errors)

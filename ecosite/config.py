@@ -7,11 +7,11 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, PrivateAttr, model_validator
 
 from .documents import load_yaml_file
 from .errors import ContentError
-from .models import ExternalUrl, Record, Text, validate
+from .models import ExternalUrl, Language, Record, Text, validate
 
 
 def _timezone(value: str) -> str:
@@ -66,11 +66,20 @@ class SiteConfig(Record):
     short_title: Text | None = None
     description: Text | None = None
     base_url: BaseUrl = "http://localhost:8000/"
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    language: Language = "en"
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     nav: list[NavItem] = []
     social: list[SocialLink] = []
     organisation: Organisation = Organisation()
+
+    _lines: dict = PrivateAttr(default_factory=dict)  # key path -> line in site.yaml, for later checks
+
+    def line_of(self, path: tuple) -> int:
+        """The site.yaml line of a key path (0 when unknown, e.g. a stand-in config)."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return 0
 
     @property
     def base_path(self) -> str:
@@ -103,7 +112,10 @@ def load_config(content_dir: Path, base_url: str | None = None) -> tuple[SiteCon
         data.value["base_url"] = base_url
         data.lines[("base_url",)] = 0
     config, errors = validate(SiteConfig, data, rel, {})
-    return (config, []) if config else (_stand_in(data.value), errors)
+    if config is None:
+        return _stand_in(data.value), errors
+    config._lines = data.lines
+    return config, []
 
 
 def _stand_in(raw: dict) -> SiteConfig:

@@ -28,6 +28,12 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
 
+def _language(value: str) -> str:
+    if not re.match(LANGUAGE_PATTERN, value):
+        raise ValueError(f"`{value}` is not a language code | write a code such as `en`, `fr` or `fr-BE`")
+    return value
+
+
 def _slug(value: str) -> str:
     if not SLUG_RE.match(value):
         raise ValueError(f"`{value}` is not a valid slug | use lower-case letters, digits and hyphens, e.g. `digital-health`")
@@ -86,6 +92,8 @@ def _to_date(value: Any) -> Any:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+Language = Annotated[str, AfterValidator(_language), Field(json_schema_extra={"pattern": LANGUAGE_PATTERN})]
 ExternalUrl = Annotated[str, AfterValidator(_external_url)]
 UrlPath = Annotated[str, AfterValidator(_url_path)]
 TemplateName = Annotated[str, AfterValidator(_template_name)]
@@ -173,8 +181,23 @@ def validate(model: type[BaseModel], data: YamlData, rel: str, context: dict, li
     try:
         return model.model_validate(data.value, context=context), []
     except ValidationError as exc:
-        errors = [_describe(err, model, data, rel) for err in exc.errors()]
+        found = _without_misspelt_missing(exc.errors())
+        errors = [_describe(err, model, data, rel) for err in found]
         return None, errors
+
+
+def _without_misspelt_missing(found: list[dict]) -> list[dict]:
+    """A misspelt required key (`nam:`) is one mistake: keep "unknown key `nam` - did you mean `name`?"
+    and drop "name is missing" beside it."""
+    unknown = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in found if e["type"] == "extra_forbidden"}
+    kept = []
+    for err in found:
+        if err["type"] == "missing" and err["loc"]:
+            parent, name = tuple(err["loc"][:-1]), str(err["loc"][-1])
+            if any(p == parent and difflib.get_close_matches(name, [key], n=1) for p, key in unknown):
+                continue
+        kept.append(err)
+    return kept
 
 
 def field_path(loc: tuple) -> str:

@@ -150,7 +150,7 @@ class Session:
         on_stage("linking", len(pages))
         contents = {page.rel: page.content for page in reused}
         try:
-            site = builder.link(config, pages, data, assets, builder.failed_files(errors, pages))
+            site = builder.link(config, pages, data, assets, *builder.skipped_files(sources, errors, pages))
         except BuildError as failure:
             errors += failure.collected
         fail_if(errors)

@@ -72,7 +72,7 @@ def test_a_follow_on_whose_cause_is_fine_is_still_reported(tmp_path: Path):
     (site / "content/x.md").write_text("---\ntitle: X\n---\n\n[gone](gone.md)\n")
     code, lines = build_errors(site)
     assert code == 1
-    assert lines == ["content/x.md:5: the link points to content/gone.md, which does not exist (or is a draft) - "
+    assert lines == ["content/x.md:5: the link points to content/gone.md, which does not exist - "
                      "correct the path, relative to this file"]
 
 

@@ -81,12 +81,35 @@ CASES = {
         "lower-case letters, digits and hyphens, or set `slug:` in the front matter"),
     "slug collision": (
         "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nslug: alpha\n---\n",
-        "content/networks/gamma.md:1: the address /networks/alpha/ is also produced by content/networks/alpha.md - "
-        "rename one of the two files or change its `slug:`"),
+        "content/networks/gamma.md:5: the address /networks/alpha/ is also produced by content/networks/alpha.md - "
+        "change `slug:` to an address no other page has"),
+    "alias collision": (
+        "about.md", "---\ntitle: About\naliases:\n  - /old/\n  - /networks/beta-network/\n---\n",
+        "content/about.md:5: the address /networks/beta-network/ is also produced by content/networks/beta.md - "
+        "change or drop this alias; no file needs renaming"),
+    "link to a draft": (
+        "x.md", PAGE.format(extra="", body="See [it](news/draft.md)."),
+        "content/x.md:5: the link points to content/news/draft.md, which is a draft (`draft: true`) - "
+        "publish it with `draft: false`, or remove the link until then"),
+    "link without .md": (
+        "about/x.md", PAGE.format(extra="", body="See [alpha](../networks/alpha)."),
+        "content/about/x.md:5: the link points to content/networks/alpha, which is not a page or static file - "
+        "did you mean `../networks/alpha.md`?"),
+    "image written as a site address": (
+        "about/x.md", PAGE.format(extra="", body="![Logo](/static/img/logo.svg)"),
+        "content/about/x.md:5: the link `/static/img/logo.svg` is a web address, not a path to a file - "
+        "write the path from this file instead: `../static/img/logo.svg`"),
+    "page written as a site address": (
+        "about/x.md", PAGE.format(extra="", body="See [beta](/networks/beta/)."),
+        "content/about/x.md:5: the link `/networks/beta/` is a web address, not a path to a file - "
+        "write the path from this file instead: `../networks/beta.md`"),
+    "news naming an unknown network": (
+        "news/x.md", "---\ntitle: T\ndate: 2024-01-01\nnetworks:\n  - alpha\n  - betta\n---\n",
+        "content/news/x.md:6: networks: there is no network `betta` - did you mean `beta`?"),
     "missing link target": (
         "x.md", PAGE.format(extra="", body="See [alpha](networks/alpah.md)."),
-        "content/x.md:5: the link points to content/networks/alpah.md, which does not exist (or is a draft) - "
-        "correct the path, relative to this file"),
+        "content/x.md:5: the link points to content/networks/alpah.md, which does not exist - "
+        "did you mean `networks/alpha.md`?"),
     "missing heading anchor": (
         "x.md", PAGE.format(extra="", body="Line one.\n\nSee [alpha](networks/alpha.md#goals)."),
         "content/x.md:7: content/networks/alpha.md has no heading with the id `goals` - its ids are: aims, aims-1"),
@@ -175,6 +198,22 @@ def test_each_mistake_gets_one_clear_message(small: Path, rel: str, text, expect
     code, lines = build_errors(small)
     assert code == 1
     assert lines == [expected]
+
+
+NAV = "nav:\n  - title: Home\n    page: index.md\n  - title: {title}\n    page: {page}\n"
+
+
+@pytest.mark.parametrize("title, page, expected", [
+    ("Networks", "networks/indx.md", "content/site.yaml:9: the navigation names content/networks/indx.md, which does "
+     "not exist - did you mean `page: networks/index.md`?"),
+    ("Draft", "news/draft.md", "content/site.yaml:9: the navigation names content/news/draft.md, which is a draft - "
+     "set `draft: false` in content/news/draft.md to publish it, or remove this entry until then"),
+], ids=["missing page", "draft page"])
+def test_a_navigation_entry_to_no_page_is_reported_at_its_line(small: Path, title: str, page: str, expected: str):
+    config = small / "content/site.yaml"
+    text = config.read_text()
+    config.write_text(text[:text.index("nav:")] + NAV.format(title=title, page=page) + text[text.index("social:"):])
+    assert build_errors(small) == (1, [expected])
 
 
 def test_unknown_site_setting_suggests_the_nearest_key(small: Path):
