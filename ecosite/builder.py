@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import markdown
+from . import lint, markdown
 from .config import SiteConfig, load_config
 from .documents import load_document, load_yaml_file
 from .errors import BuildError, ContentError, fail_if
@@ -98,7 +98,12 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
             except markdown.BodyProblem as slow:
                 errors.append(slow.located(source.shown, document.body_line))
                 continue
-            pages.append(Page(source, meta, url, parsed, document.body_line, lines=document.meta.lines))
+            shown = source.shown
+            warnings = (lint.cut_comments(document.front, 2, shown) + lint.placeholders(document.front, 2, shown)
+                        + lint.placeholders(document.body, document.body_line, shown)
+                        + lint.raw_html(parsed, shown, document.body_line))
+            pages.append(Page(source, meta, url, parsed, document.body_line, lines=document.meta.lines,
+                              warnings=warnings))
     return pages, errors
 
 
@@ -161,6 +166,7 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
                 files={name: body for g in generated for name, body in g.files.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     site.warnings += [w for g in generated for w in g.warnings]
+    site.warnings += [w for page in pages for w in page.warnings]
     targets = LinkTargets(config, site.pages, assets, "this file", broken, drafts)
     errors += check_navigation(config, targets)
     errors += check_networks_named(site.pages, broken)

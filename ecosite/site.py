@@ -35,6 +35,7 @@ class Page:
     content: str = ""
     context: dict = field(default_factory=dict)  # what a page generated from data gives its template
     lines: dict = field(default_factory=dict)  # front matter key path -> file line, for cross-checks in link()
+    warnings: list[ContentError] = field(default_factory=list)  # found while loading it (ecosite.lint)
 
     @property
     def rel(self) -> str:

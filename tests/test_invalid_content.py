@@ -200,6 +200,41 @@ def test_each_mistake_gets_one_clear_message(small: Path, rel: str, text, expect
     assert lines == [expected]
 
 
+WARNINGS = {
+    "raw HTML line break": (
+        "x.md", PAGE.format(extra="", body="First line<br>\nsecond line."),
+        "content/x.md:5: the HTML tag <br> is shown as text on the page (HTML is not allowed in pages) - for a line "
+        "break end the line with a backslash \\, for a new paragraph leave a blank line"),
+    "raw HTML embed on a later line of a paragraph": (
+        "x.md", PAGE.format(extra="", body="Watch this:\n<iframe src=\"https://video.example/1\"></iframe>"),
+        "content/x.md:6: the HTML tag <iframe> is shown as text on the page (HTML is not allowed in pages) - embedded "
+        "content cannot be published from a page: link to it instead, e.g. [Watch the video](https://...)"),
+    "unquoted # in a title": (
+        "x.md", "---\ntitle: Europe's #1 cancer plan\n---\n",
+        "content/x.md:2: `title` stops at ` #`: the page shows only `Europe's` - put the whole value in quotes: "
+        "title: \"Europe's #1 cancer plan\""),
+    "TODO left from ecosite new": (
+        "x.md", PAGE.format(extra="", body="TODO: the page, in Markdown."),
+        "content/x.md:5: a `TODO` placeholder from `ecosite new` is still here - replace it with the real text, "
+        "or delete the line"),
+}
+
+
+@pytest.mark.parametrize("rel, text, expected", WARNINGS.values(), ids=WARNINGS.keys())
+def test_what_would_come_out_wrong_is_a_warning_and_a_strict_error(small: Path, rel: str, text: str, expected: str):
+    write(small, rel, text)
+    result = subprocess.run([sys.executable, "-m", "ecosite", "build", "--root", str(small)], capture_output=True,
+                            text=True, timeout=120, cwd=small, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [f"warning: {expected}"]
+    assert build_errors(small, "--strict") == (1, [expected])
+
+
+def test_html_inside_code_is_not_a_warning(small: Path):
+    write(small, "x.md", PAGE.format(extra="", body="Write `<br>` in code, or:\n\n```\n<iframe></iframe>\n```"))
+    assert build_errors(small, "--strict") == (0, [])
+
+
 NAV = "nav:\n  - title: Home\n    page: index.md\n  - title: {title}\n    page: {page}\n"
 
 
