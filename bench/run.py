@@ -88,7 +88,7 @@ def run_scenario(scenario: str, root: Path, out: Path) -> dict:
         started = time.perf_counter()
         baseline(root, out)
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "pages": None}
-    from ecosite.builder import Project, build
+    from ecosite.pipeline import Project, build
     assert Path(sys.modules["ecosite"].__file__).is_relative_to(out.parent), "measuring the frozen copy"
     project = Project(root, out)
     project.search = False

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SITES, copy_project
-from ecosite.builder import Project, generate
+from ecosite.pipeline import Project, generate
 from ecosite.errors import BuildError
 from test_invalid_content import build_errors
 

@@ -1,0 +1,93 @@
+"""Linking: pages, data and assets -> one Site, with generated pages, resolved links and every collision."""
+
+from __future__ import annotations
+
+import difflib
+
+from ecosite.content.config import SiteConfig
+from ecosite.content.models import Record
+from ecosite.content.sources import Source
+from ecosite.errors import ContentError, fail_if
+from ecosite.markdown import parser as markdown
+from ecosite.site.model import Asset, LinkTargets, Page, Site, check_collisions
+from ecosite.summit.pages import summit_pages
+
+# Pages and files made from data rather than Markdown: (config, pages, data, assets, broken) -> Generated.
+GENERATORS = [summit_pages]
+
+
+def skipped_files(sources: list[Source], errors: list[ContentError], pages: list[Page]
+                  ) -> tuple[frozenset[str], frozenset[str]]:
+    """The files (as shown) that made no page: (broken, drafts). Broken files failed to load, and
+    problems of what uses them are follow-ons (errors.py); the other page sources are drafts."""
+    loaded = {page.source.shown for page in pages}
+    broken = frozenset(e.path for e in errors) - loaded
+    return broken, frozenset(s.shown for s in sources if s.kind == "page") - loaded - broken
+
+
+def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset],
+         broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset()) -> Site:
+    """Resolve URLs and cross references into one Site; every problem is raised at once.
+
+    `broken` and `drafts` name the page sources that made no page (see skipped_files): what refers to
+    a broken one is reported as a follow-on of that file's own problem."""
+    generated = [generator(config, pages, data, assets, broken) for generator in GENERATORS]
+    site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
+                files={name: body for g in generated for name, body in g.files.items()})
+    errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
+    site.warnings += [w for g in generated for w in g.warnings]
+    site.warnings += [w for page in pages for w in page.warnings]
+    targets = LinkTargets(config, site.pages, assets, "this file", broken, drafts)
+    errors += check_navigation(config, targets)
+    errors += check_networks_named(site.pages, broken)
+    for page in site.pages:
+        errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
+                                         targets.page, targets.static, site.warnings)
+        if any(h.level == 1 for h in page.parsed.headings):
+            site.warnings.append(ContentError(page.source.shown, page.body_line, "the body has a level-1 heading (#)",
+                                              "start headings at ## : the page title is already the main heading"))
+    fail_if(errors)
+    for page in site.pages:
+        page.content = markdown.render(page.parsed)
+    return site
+
+
+def check_navigation(config: SiteConfig, targets: LinkTargets) -> list[ContentError]:
+    """Every `page:` of the navigation is a published page: else an error at the entry's line."""
+    errors = []
+    for n, item in enumerate(config.nav):
+        if not item.page or item.page in targets.by_rel:
+            continue
+        shown, line = f"content/{item.page}", config.line_of(("nav", n, "page"))
+        if shown in targets.broken:
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which cannot be "
+                                       "read", f"fix {shown} first", shown))
+        elif shown in targets.drafts:
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which is a draft",
+                                       f"set `draft: false` in {shown} to publish it, or remove this entry until then"))
+        else:
+            near = targets.nearest_page(item.page)
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which does not exist",
+                                       f"did you mean `page: {near}`?" if near else
+                                       "correct `page:` to a page's path under content/, e.g. about/index.md"))
+    return errors
+
+
+def check_networks_named(pages: list[Page], broken: frozenset[str]) -> list[ContentError]:
+    """Every network a page names under `networks:` (news items do) must be a network page, named
+    by its file (`workforce` for content/networks/workforce.md), as the templates look it up."""
+    slugs = {p.rel.removeprefix("networks/").removesuffix(".md") for p in pages
+             if p.section == "networks" and not p.is_index and p.source.kind == "page"}
+    errors = []
+    for page in pages:
+        for n, slug in enumerate(getattr(page.meta, "networks", None) or []):
+            if slug in slugs:
+                continue
+            close = difflib.get_close_matches(slug, sorted(slugs), n=1)
+            cause = f"content/networks/{slug}.md"
+            errors.append(ContentError(page.source.shown, page.lines.get(("networks", n), page.lines.get((), 1)),
+                                       f"networks: there is no network `{slug}`",
+                                       f"did you mean `{close[0]}`?" if close else
+                                       f"the networks are: {', '.join(sorted(slugs)) or 'none'}",
+                                       cause if cause in broken else ""))
+    return errors
