@@ -21,8 +21,9 @@ site: $(VENV)/.installed-site
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 -q
 
+# DRAFTS=1 shows pages marked `draft: true` too: make serve DRAFTS=1
 serve: $(VENV)/.installed-site
-	$(BIN)/ecosite serve
+	$(BIN)/ecosite serve $(if $(DRAFTS),--drafts) $(SERVE_FLAGS)
 
 check: site
 	$(BIN)/ecosite check --strict

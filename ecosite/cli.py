@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ecosite.pipeline import build
 from ecosite.project import Project
+from ecosite import __version__
 from ecosite.errors import BuildError
 from ecosite.write.staging import OutputRefused, check_out_dir
 from ecosite.progress import BuildProgress
@@ -27,6 +28,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None, help="address the site is published at, e.g. https://example.org/eco/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
+    parser.add_argument("--future", action="store_true",
+                        help="include pages dated in the future (otherwise each waits for its date)")
 
 
 def _add_publish_options(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecosite", description="Build the European Cancer Organisation's site.",
                                      epilog="`ecosite` alone means `ecosite build`. Each command explains its options "
                                             "with `ecosite COMMAND --help`; editors start with EDITING.md.")
+    parser.add_argument("--version", action="version", version=f"ecosite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build content/ into output/")
     _add_build_options(build_parser)
@@ -61,6 +65,7 @@ def project_from(args: argparse.Namespace) -> Project:
     project.search = getattr(args, "search", project.search)
     project.minify = getattr(args, "minify", project.minify)
     project.gzip = getattr(args, "gzip", project.gzip)
+    project.future = getattr(args, "future", project.future)
     check_out_dir(project.root, project.out)
     return project
 
@@ -76,7 +81,7 @@ def run_build(args: argparse.Namespace) -> int:
     redirects = sum(len(page.meta.aliases) for page in result.site.pages)
     progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
                      warnings=len(result.warnings), milliseconds=result.milliseconds,
-                     files=len(result.files) + len(result.copies), out=str(shown))
+                     files=len(result.files) + len(result.copies), out=str(shown), held=result.held)
     return 0
 
 
@@ -108,7 +113,7 @@ def _terminate(signum, frame):  # noqa: ANN001 - signal handler signature
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["build", *argv]  # `ecosite` alone, or with build options, means `ecosite build`
     args = make_parser().parse_args(argv)
     command = args.command

@@ -16,7 +16,7 @@ from ecosite.outputs.publishing import add_publishing_files
 from ecosite.project import BuildResult, Project, StageCallback, quiet
 from ecosite.render.templates import render_site
 from ecosite.site.linking import link, skipped_files
-from ecosite.site.loading import load_assets, load_data, load_pages
+from ecosite.site.loading import load_assets, load_data, load_pages, hold_back
 
 
 def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
@@ -30,9 +30,11 @@ def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
     data, data_errors = load_data(config, sources)
     assets, asset_errors = load_assets(sources)
     errors += page_errors + data_errors + asset_errors
+    pages, held = hold_back(pages)
     on_stage("linking", len(pages))
     try:
-        site = link(config, pages, data, assets, *skipped_files(sources, errors, pages))
+        site = link(config, pages, data, assets,
+                    *skipped_files(sources, errors, pages, frozenset(p.source.shown for p in held)))
     except BuildError as failure:
         errors += failure.collected
     fail_if(errors)
@@ -44,7 +46,7 @@ def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
     on_stage("publishing", len(files))
     add_publishing_files(project, site, files, copies)  # redirects, feed, sitemap, search index, gzip
     elapsed = int((time.perf_counter() - started) * 1000)
-    return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
+    return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed, len(held))
 
 
 def build(project: Project, on_stage: StageCallback = quiet) -> BuildResult:

@@ -24,6 +24,7 @@ class Project:
     search: bool = True  # build the Pagefind search index (--no-search turns it off)
     minify: bool = False
     gzip: bool = False  # precompressed .gz beside text files
+    future: bool = False  # include pages dated in the future (--future); else they wait for their date
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -49,6 +50,7 @@ class BuildResult:
     copies: dict[str, Path]
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0
+    held: int = 0  # pages left out because they are dated in the future
 
 
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.

@@ -61,7 +61,7 @@ _HEADER = [
 
 _COMMON_TAIL = [
     "# true keeps this page off the published site while you write it; set it to false to publish.",
-    "# (`ecosite serve --drafts` or `ecosite build --drafts` show drafts.)",
+    "# (`make serve DRAFTS=1` previews drafts; `ecosite build --drafts` builds them.)",
     "draft: true",
     "# Old addresses of this page (e.g. /old-name/) that should keep working; one per line, `- /old-name/`.",
     "aliases: []",
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"Created content/{rel} as a draft.")
-    print("Fill in the lines marked TODO, preview with `ecosite serve --drafts`, "
+    print("Fill in the lines marked TODO, preview with `make serve DRAFTS=1`, "
           "then set `draft: false` to publish.")
     if args.kind == "page":
         print("To list it in the menu, add it under `nav:` in content/site.yaml.")

@@ -116,6 +116,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--poll", action="store_true",
                         help="check for changes by polling (network drives, containers, virtual machines)")
     parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
+    parser.add_argument("--future", action="store_true", help="include pages dated in the future")
     parser.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the search index: saves show sooner, the preview's search finds nothing")
     parser.set_defaults(base_url=None, strict=False)

@@ -46,7 +46,7 @@ from ecosite.content.sources import Source, discover
 from ecosite.outputs.publishing import add_publishing_files
 from ecosite.project import BuildResult, Project, StageCallback, quiet
 from ecosite.site.linking import link, skipped_files
-from ecosite.site.loading import load_assets, load_data, load_pages
+from ecosite.site.loading import load_assets, load_data, load_pages, hold_back
 
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
 ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
@@ -62,6 +62,7 @@ class LastBuild:
     digests: dict[str, str] = field(default_factory=dict)  # source path -> content digest
     pages: dict[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
     skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
+    held: dict[str, float] = field(default_factory=dict)  # rel -> timestamp of a page dated in the future
     meta: dict[str, str] = field(default_factory=dict)  # rel -> meta signature
     targets: dict[str, tuple] = field(default_factory=dict)  # rel -> what its links point at
     target_sigs: dict[tuple, str] = field(default_factory=dict)
@@ -143,7 +144,8 @@ class Engine:
         templates = template_signatures(project.templates_dir)
         signature = digest(cache.engine_fingerprint(), project.root, project.out, project.base_url, project.drafts,
                            project.strict, getattr(project, "search", None), getattr(project, "minify", None),
-                           getattr(project, "gzip", None), config.model_dump_json(), sorted(templates),
+                           getattr(project, "gzip", None), getattr(project, "future", None),
+                           config.model_dump_json(), sorted(templates),
                            *(os.environ.get(name) for name in ENVIRONMENT_INPUTS))
         old = self._previous(signature)
         trusted = None if changed_paths is None or self.state is None else {str(Path(p).resolve()) for p in changed_paths}
@@ -154,10 +156,15 @@ class Engine:
         pages, drafts, reused, page_errors = self._load_pages(config, sources, assets, old, unchanged)
         data, data_errors = self._load_data(config, sources, old, unchanged)
         errors += page_errors + data_errors + asset_errors
+        pages, held_now = hold_back(pages)
+        shown_of = {s.rel: s.shown for s in sources if s.kind == "page"}
+        held = {p.rel: p.meta.date.timestamp() for p in held_now} | {
+            rel: when for rel, when in old.held.items() if rel in shown_of and rel not in drafts and when > time.time()}
         on_stage("linking", len(pages))
         contents = {page.rel: page.content for page in reused}
         try:
-            site = link(config, pages, data, assets, *skipped_files(sources, errors, pages))
+            site = link(config, pages, data, assets,
+                        *skipped_files(sources, errors, pages, frozenset(shown_of[rel] for rel in held)))
         except BuildError as failure:
             errors += failure.collected
         fail_if(errors)
@@ -210,6 +217,7 @@ class Engine:
         state.pages = {page.rel: old.pages[page.rel] if page.rel in contents else _record(page)
                        for page in site.pages if not _is_generated(page)}
         state.skipped = {s.rel for s in sources if s.kind == "page"} - set(state.pages)
+        state.held = held
         state.meta = {rel: meta[rel] for rel in state.pages}
         state.targets = {rel: drafts[rel].targets if rel in drafts else old.targets.get(rel, ()) for rel in state.pages}
         state.target_sigs = self._target_signatures(site, {t for ts in state.targets.values() for t in ts})
@@ -230,7 +238,7 @@ class Engine:
                 pass  # a read-only project still builds; the next build is just cold
         self.cache_stamp = self._cache_stamp()
         elapsed = int((time.perf_counter() - started) * 1000)
-        return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
+        return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed, len(held))
 
     # -- the stages, incrementally ------------------------------------------------------------
 
@@ -275,7 +283,9 @@ class Engine:
     def _load_pages(self, config, sources: list[Source], assets: dict, old: LastBuild, unchanged: set[str]):
         """Compile changed pages, and unchanged ones whose link targets changed; reuse the rest."""
         page_sources = [s for s in sources if s.kind == "page"]
-        keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)}
+        due = {rel for rel, when in old.held.items() if when <= time.time()}  # their date has come: publish them
+        keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)
+                and s.rel not in due}
         pages, drafts, errors = self._compile(config, [s for s in page_sources if s.rel not in keep])
         by_rel = {page.rel: page for page in pages}
         source_of = {s.rel: s for s in page_sources}

@@ -16,20 +16,22 @@ from ecosite.summit.pages import summit_pages
 GENERATORS = [summit_pages]
 
 
-def skipped_files(sources: list[Source], errors: list[ContentError], pages: list[Page]
-                  ) -> tuple[frozenset[str], frozenset[str]]:
-    """The files (as shown) that made no page: (broken, drafts). Broken files failed to load, and
-    problems of what uses them are follow-ons (errors.py); the other page sources are drafts."""
+def skipped_files(sources: list[Source], errors: list[ContentError], pages: list[Page],
+                  held: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The files (as shown) that made no page: (broken, drafts, held). Broken files failed to load, and
+    problems of what uses them are follow-ons (errors.py); `held` are dated in the future; the other
+    page sources are drafts."""
     loaded = {page.source.shown for page in pages}
     broken = frozenset(e.path for e in errors) - loaded
-    return broken, frozenset(s.shown for s in sources if s.kind == "page") - loaded - broken
+    return broken, frozenset(s.shown for s in sources if s.kind == "page") - loaded - broken - held, held
 
 
 def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets: dict[str, Asset],
-         broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset()) -> Site:
+         broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset(),
+         held: frozenset[str] = frozenset()) -> Site:
     """Resolve URLs and cross references into one Site; every problem is raised at once.
 
-    `broken` and `drafts` name the page sources that made no page (see skipped_files): what refers to
+    `broken`, `drafts` and `held` name the page sources that made no page (see skipped_files): what refers to
     a broken one is reported as a follow-on of that file's own problem."""
     generated = [generator(config, pages, data, assets, broken) for generator in GENERATORS]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
@@ -37,7 +39,7 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     site.warnings += [w for g in generated for w in g.warnings]
     site.warnings += [w for page in pages for w in page.warnings]
-    targets = LinkTargets(config, site.pages, assets, "this file", broken, drafts)
+    targets = LinkTargets(config, site.pages, assets, "this file", broken, drafts, held)
     errors += check_navigation(config, targets)
     errors += check_networks_named(site.pages, broken)
     for page in site.pages:
@@ -62,6 +64,10 @@ def check_navigation(config: SiteConfig, targets: LinkTargets) -> list[ContentEr
         if shown in targets.broken:
             errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which cannot be "
                                        "read", f"fix {shown} first", shown))
+        elif shown in targets.held:
+            errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which is dated "
+                                       "in the future", "it is published on its date (build with --future to see it "
+                                       "now); add this entry then"))
         elif shown in targets.drafts:
             errors.append(ContentError("content/site.yaml", line, f"the navigation names {shown}, which is a draft",
                                        f"set `draft: false` in {shown} to publish it, or remove this entry until then"))

@@ -35,7 +35,8 @@ class Page:
     content: str = ""
     context: dict = field(default_factory=dict)  # what a page generated from data gives its template
     lines: dict = field(default_factory=dict)  # front matter key path -> file line, for cross-checks in link()
-    warnings: list[ContentError] = field(default_factory=list)  # found while loading it (ecosite.lint)
+    warnings: list[ContentError] = field(default_factory=list)  # found while loading it (ecosite.site.lint)
+    held: bool = False  # dated in the future: the build leaves it out until then (see loading.published)
 
     @property
     def rel(self) -> str:
@@ -214,13 +215,14 @@ class LinkTargets:
     """Where a link written in Markdown may lead: a page by its source file (and heading), or a
     static file. Pages and summit session descriptions share this one rule.
 
-    `broken` and `drafts` name (as shown) the page sources that made no page: a link to a broken one
-    is a follow-on of its own error, a link to a draft says so."""
+    `broken`, `drafts` and `held` name (as shown) the page sources that made no page: a link to a
+    broken one is a follow-on of its own error, a link to a draft or a page dated in the future says so."""
 
     def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str,
-                 broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset()):
+                 broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset(),
+                 held: frozenset[str] = frozenset()):
         self.config, self.assets, self.relative_to = config, assets, relative_to
-        self.broken, self.drafts = broken, drafts
+        self.broken, self.drafts, self.held = broken, drafts, held
         self.by_rel = {p.rel: p for p in pages}
 
     def page(self, target: str, anchor: str) -> str:
@@ -231,6 +233,10 @@ class LinkTargets:
             if f"content/{target}" in self.drafts:
                 raise ValueError(f"the link points to content/{target}, which is a draft (`draft: true`)"
                                  f" | publish it with `draft: false`, or remove the link until then")
+            if f"content/{target}" in self.held:
+                raise ValueError(f"the link points to content/{target}, which is dated in the future"
+                                 f" | it is published on its date (build with --future to see it now); remove the "
+                                 "link until then")
             raise MissingTarget(f"the link points to content/{target}, which does not exist"
                                 f" | correct the path, relative to {self.relative_to}", self.nearest_page(target))
         if anchor and anchor not in page.parsed.ids:
