@@ -31,6 +31,7 @@ from typing import Iterable
 import jinja2
 
 from ecosite.incremental import cache
+from ecosite.incremental.build_record import record_build
 from ecosite.render import templates as render
 from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
 from ecosite.render.dependencies import (Key, Recording, Signatures, TrackedSite, TrackingEnvironment, TrackingHelpers, digest,
@@ -237,6 +238,9 @@ class Engine:
             except OSError:
                 pass  # a read-only project still builds; the next build is just cold
         self.cache_stamp = self._cache_stamp()
+        if self.persistent:
+            record_build(project.root, project.out, {"drafts": project.drafts, "future": project.future,
+                                                     "base_url": config.base_url, "started_ns": started_ns})
         elapsed = int((time.perf_counter() - started) * 1000)
         return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed, len(held))
 
