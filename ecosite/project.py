@@ -25,13 +25,15 @@ class Project:
     search: bool  # build the Pagefind search index (--no-search turns it off)
     minify: bool
     gzip: bool  # precompressed .gz beside text files
+    future: bool  # include pages dated in the future (--future); else they wait for their date
 
     def __init__(self, root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False,
-                 strict: bool = False, search: bool = True, minify: bool = False, gzip: bool = False):
+                 strict: bool = False, search: bool = True, minify: bool = False, gzip: bool = False,
+                 future: bool = False):
         self.root = root.resolve()
         self.out = (out or self.root / "output").resolve()
         self.base_url, self.drafts, self.strict = base_url, drafts, strict
-        self.search, self.minify, self.gzip = search, minify, gzip
+        self.search, self.minify, self.gzip, self.future = search, minify, gzip, future
 
     @property
     def content_dir(self) -> Path:
@@ -54,6 +56,7 @@ class BuildResult:
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0
     timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
+    held: int = 0  # pages left out because they are dated in the future
 
 
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.

@@ -1,6 +1,7 @@
 """The content types, one row each. Adding a type is one module (see content/content_type.py) and one row here.
 
 The stages ask this table which model validates a file, which generators make pages from data,
+what the linked site must hold for each type's pages,
 and what `ecosite new` and `ecosite schema` offer; none of them names a type.
 """
 
@@ -21,6 +22,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (NETWORK, NEWS, PAGE, VALUES, SUMMIT_ED
 PAGE_MODELS = {t.location: t.model for t in CONTENT_TYPES if t.kind == "page" and t.location}
 DATA_MODELS = [(t.location, t.model) for t in CONTENT_TYPES if t.kind == "data"]
 GENERATORS = [t.generate for t in CONTENT_TYPES if t.generate is not None]
+LINK_CHECKS = [t.check_links for t in CONTENT_TYPES if t.check_links is not None]
 
 
 def page_type(rel: str) -> ContentType:

@@ -20,8 +20,11 @@ class ContentType:
     location: str  # page: the section folder ("networks"; "" for any other page); data: a regex of its path
     shown: str  # where its files live, as the docs and hints say it: "summit/<year>.yaml"
     model: type[BaseModel]
-    # (config, pages, data, assets) -> site.Generated: pages and files made from this type's records
+    # (config, pages, data, assets, broken) -> site.Generated: pages and files made from this type's records;
+    # `broken` names the page files that failed to load (a problem naming one is a follow-on, errors.py)
     generate: Callable[..., Any] | None = None
     scaffold: Callable[..., str] | None = None  # the text of a new file (`ecosite new`)
     # (record, raw YAML, source) -> errors: checks across a whole file, with its lines
     cross_check: Callable[..., list[Any]] | None = None
+    # (linked pages, broken) -> errors: what this type's pages name elsewhere in the site (news: its networks)
+    check_links: Callable[..., list[Any]] | None = None

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ecosite import pipeline
 from ecosite.incremental import cache
+from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, LastBuild
 from ecosite.project import BuildResult, Project, StageCallback, quiet
 from ecosite.write.in_place import Stamp, stamp
@@ -50,6 +51,10 @@ class Engine:
         result = pipeline.run(build, stages, on_stage)
         if build.state is not None:
             self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps))
+            if self.persistent:  # for `ecosite check`: what the folder it is asked about was built with
+                record_build(self.project.root, self.project.out,
+                             {"drafts": self.project.drafts, "future": self.project.future,
+                              "base_url": build.config.base_url, "started_ns": build.started_ns})
         return result
 
     def remember(self, state: LastBuild, changed: bool) -> None:

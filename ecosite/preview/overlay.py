@@ -57,6 +57,7 @@ def overlay_html(state: PreviewState) -> str:
     if state.ok:
         return ""
     items = "".join(f"<li><code>{html.escape(str(error))}</code></li>" for error in state.errors)
+    items += "".join(f"<li>{html.escape(line)}</li>" for line in state.follow_ons)
     count = len(state.errors)
     showing = "showing the last good version" if state.served else "nothing has built yet"
     return (f'<section id="{OVERLAY_ID}" role="alert" aria-labelledby="{OVERLAY_ID}-title">'

@@ -26,17 +26,17 @@ EDITION_TEMPLATE = "summit/edition.html"
 
 
 def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
-                 assets: dict[str, Asset]) -> Generated:
+                 assets: dict[str, Asset], broken: frozenset[str] = frozenset()) -> Generated:
     """The generator linking runs: edition pages, network views and calendar files."""
     generated = Generated()
     networks = sorted((p for p in pages if p.section == "networks" and not p.is_index),
                       key=lambda p: (p.meta.order if p.meta.order is not None else 1_000_000, p.url))
     by_slug = {network_slug(p): p for p in networks}
-    resolver = _DescriptionLinks(config, pages, assets, generated.warnings)
+    resolver = _DescriptionLinks(config, pages, assets, generated.warnings, broken)
     archive = SummitArchive()
     editions = sorted((r for key, r in data.items() if isinstance(r, SummitEdition)), key=lambda e: -e.year)
     for edition in editions:
-        view = _edition_view(edition, by_slug, networks, resolver, generated.errors)
+        view = _edition_view(edition, by_slug, networks, resolver, generated.errors, broken)
         archive.editions.append(view)
         if not edition.times_resolved:
             continue  # its times did not validate: the build fails with those errors
@@ -46,7 +46,8 @@ def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
 
 
 def _edition_view(edition: SummitEdition, by_slug: dict[str, Page], networks: list[Page],
-                  resolver: _DescriptionLinks, errors: list[ContentError]) -> EditionView:
+                  resolver: _DescriptionLinks, errors: list[ContentError],
+                  broken: frozenset[str] = frozenset()) -> EditionView:
     view = EditionView(edition, f"/summit/{edition.year}/")
     used: set[str] = set()
     for d, day in enumerate(edition.days):
@@ -60,10 +61,12 @@ def _edition_view(edition: SummitEdition, by_slug: dict[str, Page], networks: li
                     used.add(slug)
                     continue
                 close = difflib.get_close_matches(slug, list(by_slug), n=1)
+                network_file = f"content/networks/{slug}.md"
                 errors.append(ContentError(edition.shown, edition.line_of(path + ("networks", n)),
                                            f"session `{session.id}` names the network `{slug}`, which does not exist",
                                            f"did you mean `{close[0]}`?" if close else
-                                           f"known networks are: {', '.join(sorted(by_slug)) or 'none'}"))
+                                           f"known networks are: {', '.join(sorted(by_slug)) or 'none'}",
+                                           network_file if network_file in broken else ""))
             html = resolver.render(edition, session, path, errors)
             sessions.append(ProgrammeSession(edition, session, pages, html,
                                              f"{view.path}sessions/{session.id}.ics"))
@@ -116,8 +119,9 @@ class _DescriptionLinks:
     """Session descriptions are Markdown: links to pages' .md files and static files are resolved
     like links in pages, relative to the summit folder, and reported at the description's line."""
 
-    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError]):
-        self.targets = LinkTargets(config, pages, assets, "content/summit/")
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError],
+                 broken: frozenset[str] = frozenset()):
+        self.targets = LinkTargets(config, pages, assets, "content/summit/", broken)
         self.warnings = warnings
 
     def render(self, edition: SummitEdition, session: SummitSession, path: tuple, errors: list[ContentError]) -> str:
