@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ecosite.errors import BuildError, ContentError
+from ecosite.write.failures import write_failure
 
 STAGING_MARK = ".staging-"
 _RENAME_EXCHANGE = 2
@@ -140,7 +140,5 @@ class write_errors:
 
     def __exit__(self, kind, exc, traceback) -> bool:  # noqa: ANN001
         if isinstance(exc, OSError):
-            raise BuildError([ContentError(str(self.out), 0, f"could not write the site: {exc.strerror or exc}",
-                                           "free some disk space or make the folder writable, or pass --out "
-                                           "with another folder")]) from None
+            raise write_failure(exc, self.out, staging_dir(self.out)) from None
         return False
