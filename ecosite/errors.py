@@ -43,6 +43,10 @@ class BuildError(Exception):
                            for cause, count in sorted(counts.items())]
         super().__init__("\n".join(self.lines))
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[list[ContentError]]]:
+        """A worker process's error travels back whole, not as its text."""
+        return (BuildError, (self.collected,))
+
     @property
     def lines(self) -> list[str]:
         """What an editor is shown: every real problem, then the follow-on counts."""
