@@ -58,7 +58,7 @@ class _Composer(Composer):
             isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor
         ):
             raise YamlProblem(
-                event.start_mark.line + 1,
+                event.start_mark.line + 1 if event.start_mark else 1,
                 "YAML anchors and aliases (& and *) are not allowed",
                 "write the value out in full where it is needed",
             )
