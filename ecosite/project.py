@@ -1,16 +1,10 @@
-"""What every stage shares: the project a build reads and writes, the result it returns, the progress callback."""
+"""What every stage shares: the project a build reads and writes, and the progress callback."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from ecosite.errors import ContentError
-
-if TYPE_CHECKING:  # for annotations only: the site model sits above this module
-    from ecosite.site.model import Site
 
 
 @dataclass(init=False)
@@ -46,17 +40,6 @@ class Project:
     @property
     def static_dirs(self) -> list[Path]:
         return [d for d in (self.content_dir / "static", self.root / "static") if d.is_dir()]
-
-
-@dataclass
-class BuildResult:
-    site: Site
-    files: MutableMapping[str, bytes]  # name -> bytes; unchanged files are read from output/ when asked
-    copies: dict[str, Path]
-    warnings: list[ContentError] = field(default_factory=list)
-    milliseconds: int = 0
-    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
-    held: int = 0  # pages left out because they are dated in the future
 
 
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.

@@ -1,14 +1,13 @@
 """The content types, one row each. Adding a type is one module (see content/content_type.py) and one row here.
 
-The stages ask this table which model validates a file, which generators make pages from data,
-what the linked site must hold for each type's pages,
-and what `ecosite new` and `ecosite schema` offer; none of them names a type.
+The engine hands this table to the stages (which model validates a file, which generators make pages
+from data, what each type's pages must name rightly in the linked site); `ecosite new` and `ecosite
+schema` read it too. No stage names a type.
 """
 
 from __future__ import annotations
 
-import re
-
+from ecosite.content import content_type
 from ecosite.content.content_type import ContentType
 from ecosite.content_types.network import NETWORK
 from ecosite.content_types.news import NEWS
@@ -26,15 +25,11 @@ LINK_CHECKS = [t.check_links for t in CONTENT_TYPES if t.check_links is not None
 
 
 def page_type(rel: str) -> ContentType:
-    """A page's type: its section's, except a section's index.md, which is a plain page."""
-    parts = rel.split("/")
-    if len(parts) > 1 and parts[-1] != "index.md":
-        return next((t for t in CONTENT_TYPES if t.kind == "page" and t.location == parts[0]), PAGE)
-    return PAGE
+    return content_type.page_type(rel, CONTENT_TYPES)
 
 
 def data_type(rel: str) -> ContentType | None:
-    return next((t for t in CONTENT_TYPES if t.kind == "data" and re.fullmatch(t.location, rel)), None)
+    return content_type.data_type(rel, CONTENT_TYPES)
 
 
 def page_model(rel: str) -> type:
@@ -44,8 +39,3 @@ def page_model(rel: str) -> type:
 def data_model(rel: str) -> type | None:
     found = data_type(rel)
     return found.model if found else None
-
-
-def data_locations() -> str:
-    """Where data files may live, for the hint on a data file no type reads."""
-    return " or ".join(t.shown for t in CONTENT_TYPES if t.kind == "data")

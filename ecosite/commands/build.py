@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from ecosite.commands.options import add_future, add_root
-from ecosite.incremental.engine import Engine
+from ecosite.incremental.state import BuildResult
+from ecosite.pipeline import Engine
 from ecosite.progress import BuildProgress
-from ecosite.project import BuildResult, Project, StageCallback, quiet
+from ecosite.project import Project, StageCallback, quiet
 from ecosite.write.staging import OutputRefused, check_out_dir
 
 

@@ -6,7 +6,8 @@ and ecosite/registry.py lists them; the stages ask the registry instead of knowi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,3 +29,21 @@ class ContentType:
     cross_check: Callable[..., list[Any]] | None = None
     # (linked pages, broken) -> errors: what this type's pages name elsewhere in the site (news: its networks)
     check_links: Callable[..., list[Any]] | None = None
+
+
+def page_type(rel: str, types: Sequence[ContentType]) -> ContentType:
+    """A page's type: its section's, except a section's index.md (and any page outside one), a plain page."""
+    plain = next(t for t in types if t.kind == "page" and not t.location)
+    parts = rel.split("/")
+    if len(parts) > 1 and parts[-1] != "index.md":
+        return next((t for t in types if t.kind == "page" and t.location == parts[0]), plain)
+    return plain
+
+
+def data_type(rel: str, types: Sequence[ContentType]) -> ContentType | None:
+    return next((t for t in types if t.kind == "data" and re.fullmatch(t.location, rel)), None)
+
+
+def data_locations(types: Sequence[ContentType]) -> str:
+    """Where data files may live, for the hint on a data file no type reads."""
+    return " or ".join(t.shown for t in types if t.kind == "data")

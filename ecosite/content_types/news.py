@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
+from typing import Any
 
 from ecosite.content.content_type import ContentType
 from ecosite.content.models import NewsMeta
 from ecosite.content.scaffolding import COMMON_TAIL, HEADER, front_matter, quoted
 from ecosite.errors import ContentError
-from ecosite.site.model import Page
 
 
 def news_file(title: str, slug: str, day: str, network_slugs: list[str]) -> str:
@@ -33,9 +34,11 @@ def news_file(title: str, slug: str, day: str, network_slugs: list[str]) -> str:
     return front_matter(lines) + "\nTODO: the news, in a few short paragraphs.\n"
 
 
-def networks_named(pages: list[Page], broken: frozenset[str]) -> list[ContentError]:
+def networks_named(pages: Sequence[Any], broken: frozenset[str]) -> list[ContentError]:
     """Every network a page names under `networks:` (news items do) must be a network page, named
-    by its file (`workforce` for content/networks/workforce.md), as the templates look it up."""
+    by its file (`workforce` for content/networks/workforce.md), as the templates look it up.
+
+    `pages` are the linked site's (site.model.Page, which content types sit below and do not import)."""
     slugs = {p.rel.removeprefix("networks/").removesuffix(".md") for p in pages
              if p.section == "networks" and not p.is_index and p.source.kind == "page"}
     errors = []

@@ -1,1 +1,1 @@
-"""The incremental engine: build state, change detection, the build cache, worker processes."""
+"""Incremental building: build state, the stages as the engine runs them (reusing the last build), the cache, workers."""

@@ -16,6 +16,7 @@ from typing import cast
 
 import jinja2
 
+from ecosite import registry
 from ecosite.content.config import SiteConfig, load_config
 from ecosite.content.sources import Source, discover
 from ecosite.errors import BuildError, ContentError, fail_if
@@ -93,8 +94,8 @@ def linking(build: Build) -> None:
     shown_of = {s.rel: s.shown for s in build.sources if s.kind == "page"}
     held = frozenset(shown_of[rel] for rel in build.held)
     try:
-        build.site = link(build.config, build.pages, build.data, build.assets,
-                          *skipped_files(build.sources, errors, build.pages, held))
+        build.site = link(build.config, build.pages, build.data, build.assets, registry.GENERATORS,
+                          registry.LINK_CHECKS, *skipped_files(build.sources, errors, build.pages, held))
     except BuildError as failure:
         errors += failure.collected  # every problem: the follow-ons are counted again with the others
     fail_if(errors)
@@ -241,9 +242,14 @@ def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None
         digests[key] = old.digests[key] if settled and old.stamps.get(key) == now else _content_digest(source.path)
     return stamps, digests
 
+def _load_pages_of_every_type(project: Project, config: SiteConfig, sources: list[Source]
+                              ) -> tuple[list[Page], list[ContentError]]:
+    return load_pages(project, config, sources, registry.CONTENT_TYPES)
+
+
 def _compile(project: Project, config: SiteConfig, sources: list[Source]
              ) -> tuple[list[Page], dict[str, CompiledBody], list[ContentError]]:
-    parts = map_chunks(lambda chunk: compile_pages(load_pages, project, config, chunk), sources)
+    parts = map_chunks(lambda chunk: compile_pages(_load_pages_of_every_type, project, config, chunk), sources)
     pages, drafts, errors = [], {}, []
     for part_pages, part_drafts, part_errors in parts:
         pages += part_pages
@@ -282,7 +288,7 @@ def _load_data(config: SiteConfig, sources: list[Source], old: LastBuild, unchan
                ) -> tuple[SiteData, list[ContentError]]:
     data_sources = [s for s in sources if s.kind == "data"]
     fresh = [s for s in data_sources if str(s.path) not in unchanged or s.rel.rsplit(".", 1)[0] not in old.data]
-    loaded, errors = load_data(config, fresh)
+    loaded, errors = load_data(config, fresh, registry.CONTENT_TYPES)
     data = {}
     for source in data_sources:
         key = source.rel.rsplit(".", 1)[0]

@@ -1,9 +1,9 @@
-"""The state of builds: what the last one left (LastBuild, cached) and one in progress (Build)."""
+"""The state of builds: what the last one left (LastBuild, cached), one in progress (Build), its result."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +55,6 @@ class Build:
     changed_paths: Iterable[Path] | None
     started_ns: int = field(default_factory=time.time_ns)
     errors: list[ContentError] = field(default_factory=list)
-    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds
     staged: StagedOutput | None = None  # a cold build's output, written while it renders
     state: LastBuild | None = None  # what the writing stage leaves for the next build
     # discovering
@@ -89,3 +88,14 @@ class Build:
     files: OutputFiles = field(init=False)
     # publishing
     published: list[str] = field(init=False)
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    files: MutableMapping[str, bytes]  # name -> bytes; unchanged files are read from output/ when asked
+    copies: dict[str, Path]
+    warnings: list[ContentError] = field(default_factory=list)
+    milliseconds: int = 0
+    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
+    held: int = 0  # pages left out because they are dated in the future

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ecosite.errors import BuildError, ContentError
-from ecosite.incremental.engine import Engine
+from ecosite.incremental.state import BuildResult
+from ecosite.pipeline import Engine
 from ecosite.progress import BuildProgress
-from ecosite.project import BuildResult, Project, StageCallback
+from ecosite.project import Project, StageCallback
 from ecosite.write.staging import OutputRefused
 
 

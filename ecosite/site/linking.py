@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from ecosite.content.config import SiteConfig
 from ecosite.content.sources import Source
 from ecosite.errors import ContentError, fail_if
 from ecosite.markdown import parser as markdown
-from ecosite.registry import GENERATORS, LINK_CHECKS  # pages made from data; what a type's pages must name rightly
-from ecosite.site.model import Asset, LinkTargets, Page, Site, SiteData, check_collisions
+from ecosite.site.model import Asset, Generated, LinkTargets, Page, Site, SiteData, check_collisions
 
 
 def skipped_files(sources: list[Source], errors: list[ContentError], pages: list[Page],
@@ -21,13 +22,18 @@ def skipped_files(sources: list[Source], errors: list[ContentError], pages: list
 
 
 def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str, Asset],
+         generators: Sequence[Callable[..., Generated]] = (),
+         link_checks: Sequence[Callable[..., list[ContentError]]] = (),
          broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset(),
          held: frozenset[str] = frozenset()) -> Site:
     """Resolve URLs and cross references into one Site; every problem is raised at once.
 
-    `broken`, `drafts` and `held` name the page sources that made no page (see skipped_files): what refers to
-    a broken one is reported as a follow-on of that file's own problem."""
-    generated = [generator(config, pages, data, assets, broken) for generator in GENERATORS]
+    `generators` (the content types' `generate`, from the registry) add pages and files made from data:
+    (config, pages, data, assets, broken) -> Generated; `link_checks` (their `check_links`) check what a
+    type's pages name: (pages, broken) -> errors. `broken`, `drafts` and `held` name the page sources that
+    made no page (see skipped_files): what refers to a broken one is reported as a follow-on of that
+    file's own problem."""
+    generated = [generator(config, pages, data, assets, broken) for generator in generators]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
                 files={name: body for g in generated for name, body in g.files.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
@@ -35,7 +41,7 @@ def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str
     site.warnings += [w for page in pages for w in page.warnings]
     targets = LinkTargets(config, site.pages, assets, "this file", broken, drafts, held)
     errors += check_navigation(config, targets)
-    for check in LINK_CHECKS:
+    for check in link_checks:
         errors += check(site.pages, broken)
     for page in site.pages:
         errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,

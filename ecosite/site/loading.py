@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from ecosite.content.config import SiteConfig
+from ecosite.content.content_type import ContentType, data_locations, data_type, page_type
 from ecosite.content.documents import load_document, load_yaml_file
 from ecosite.content.models import PageMeta, validate
 from ecosite.content.sources import Source
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
 from ecosite.project import Project
-from ecosite.registry import data_locations, data_type, page_model
 from ecosite.site import lint
 from ecosite.site.model import Asset, Page, SiteData, fingerprint, page_url
 
 
-def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> tuple[list[Page], list[ContentError]]:
+def load_pages(project: Project, config: SiteConfig, sources: list[Source], types: Sequence[ContentType]
+               ) -> tuple[list[Page], list[ContentError]]:
     """Read, validate and parse every Markdown page; drafts are dropped unless asked for.
 
     A page dated in the future is returned marked `held` (see hold_back): it is left out of the site
@@ -31,7 +33,7 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source]) -> t
         except ContentError as error:
             errors.append(error)
             continue
-        meta, problems = validate(page_model(source.rel), document.meta, source.shown, context)
+        meta, problems = validate(page_type(source.rel, types).model, document.meta, source.shown, context)
         if problems:
             errors.extend(problems)
             # Keep a stand-in so links to this page and URL collisions are still checked in this run.
@@ -66,16 +68,16 @@ def hold_back(pages: list[Page]) -> tuple[list[Page], list[Page]]:
     return [p for p in pages if not p.held], [p for p in pages if p.held]
 
 
-def load_data(config: SiteConfig, sources: list[Source]) -> tuple[SiteData, list[ContentError]]:
+def load_data(config: SiteConfig, sources: list[Source], types: Sequence[ContentType]) -> tuple[SiteData, list[ContentError]]:
     """Validate every YAML data file against the model its path names."""
     data, errors = {}, []
     for source in sources:
         if source.kind != "data":
             continue
-        content_type = data_type(source.rel)
+        content_type = data_type(source.rel, types)
         if content_type is None:
             errors.append(ContentError(source.shown, 0, "no content model reads this data file",
-                                       f"data files live at {data_locations()}; move or rename it, or delete it"))
+                                       f"data files live at {data_locations(types)}; move or rename it, or delete it"))
             continue
         try:
             raw = load_yaml_file(source.path, source.shown)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ecosite.commands.build import build, generate
 from ecosite.errors import BuildError
 from ecosite.incremental import workers as parallel
-from ecosite.incremental.engine import Engine
+from ecosite.pipeline import Engine
 from ecosite.project import Project
 
 TEMPLATES = {
