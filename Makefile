@@ -3,16 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint serve check bench clean
+.PHONY: site test lint serve check bench clean lock
 
-$(VENV)/.installed-site: pyproject.toml
+# Every dependency is installed at the version pinned in requirements.lock, so a commit builds the same
+# bytes wherever it is built. After changing dependencies in pyproject.toml, run `make lock` and commit it.
+LOCK := requirements.lock
+
+$(VENV)/.installed-site: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -c $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-site
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) $(VENV)/.installed-site
+	$(BIN)/python -m pip install -q -c $(LOCK) -e '.[test]'
 	touch $@
+
+lock: $(VENV)/.installed-site
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --upgrade -o $(LOCK)
 
 # BUILD_FLAGS: extra build options, e.g. make site BUILD_FLAGS="--base-url https://example.org/eco/ --minify"
 site: $(VENV)/.installed-site
@@ -26,8 +34,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# DRAFTS=1 shows pages marked `draft: true` too: make serve DRAFTS=1
 serve: $(VENV)/.installed-site
-	$(BIN)/ecosite serve
+	$(BIN)/ecosite serve $(if $(DRAFTS),--drafts) $(SERVE_FLAGS)
 
 check: site
 	$(BIN)/ecosite check --strict

@@ -11,6 +11,7 @@ import signal
 import sys
 from types import FrameType, ModuleType
 
+from ecosite import __version__
 from ecosite.errors import BuildError
 from ecosite.write.staging import OutputRefused
 
@@ -21,6 +22,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecosite", description="Build the European Cancer Organisation's site.",
                                      epilog="`ecosite` alone means `ecosite build`. Each command explains its options "
                                             "with `ecosite COMMAND --help`; editors start with EDITING.md.")
+    parser.add_argument("--version", action="version", version=f"ecosite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Each command lives in its own module (ecosite/commands/) and registers its options here.
     for name, (module_name, help_text) in COMMANDS.items():
@@ -53,7 +55,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["build", *argv]  # `ecosite` alone, or with build options, means `ecosite build`
     args = make_parser().parse_args(argv)
     command = args.command
@@ -64,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ecosite: {refused}", file=sys.stderr)
         return USAGE_ERROR
     except BuildError as failure:
-        for error in failure.errors:
-            print(error, file=sys.stderr)
+        for line in failure.lines:
+            print(line, file=sys.stderr)
         count = len(failure.errors)
         print(f"Build failed: {count} problem{'s' if count != 1 else ''}; output/ was not changed.", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecosite.incremental import cache, stages
+from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
 from ecosite.project import Project, StageCallback, quiet
 from ecosite.write.in_place import Stamp, stamp
@@ -54,7 +55,8 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
-    return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings)
+    return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings,
+                       len(build.held))
 
 
 class Engine:
@@ -93,6 +95,10 @@ class Engine:
         result = run(build, STAGES if write else STAGES[:-1], on_stage)
         if build.state is not None:
             self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps))
+            if self.persistent:  # for `ecosite check`: what the folder it is asked about was built with
+                record_build(self.project.root, self.project.out,
+                             {"drafts": self.project.drafts, "future": self.project.future,
+                              "base_url": build.config.base_url, "started_ns": build.started_ns})
         return result
 
     def remember(self, state: LastBuild, changed: bool) -> None:

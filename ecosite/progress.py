@@ -100,13 +100,19 @@ class BuildProgress:
             self.shown = True
 
     def summary(self, pages: int, static_files: int, redirects: int, warnings: int, milliseconds: int,
-                files: int, out: str) -> None:
-        """The closing report: a table on a terminal, the one-line summary anywhere else."""
+                files: int, out: str, held: int = 0) -> None:
+        """The closing report: a table on a terminal, the one-line summary anywhere else.
+
+        `held`: pages dated in the future, left out until their date (--future includes them)."""
         if not self.interactive:
-            print(f"Built {pages} pages and {files} files in {milliseconds} ms -> {out}/", file=self.stream)
+            later = (f"; {held} page{'s' if held != 1 else ''} dated in the future held back (--future includes "
+                     f"{'them' if held != 1 else 'it'})") if held else ""
+            print(f"Built {pages} pages and {files} files in {milliseconds} ms -> {out}/{later}", file=self.stream)
             return
         rows = [("pages", pages), ("static files", static_files), ("redirects", redirects),
                 ("warnings", warnings), ("milliseconds", milliseconds)]
+        if held:
+            rows.insert(1, ("held back (future date)", held))
         print(summary_table(rows), file=self.stream)
         print(f"Built into {out}/", file=self.stream)
 

@@ -23,13 +23,15 @@ class Project:
     search: bool  # build the Pagefind search index (--no-search turns it off)
     minify: bool
     gzip: bool  # precompressed .gz beside text files
+    future: bool  # include pages dated in the future (--future); else they wait for their date
 
     def __init__(self, root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False,
-                 strict: bool = False, search: bool = True, minify: bool = False, gzip: bool = False):
+                 strict: bool = False, search: bool = True, minify: bool = False, gzip: bool = False,
+                 future: bool = False):
         self.root = root.resolve()
         self.out = (out or self.root / "output").resolve()
         self.base_url, self.drafts, self.strict = base_url, drafts, strict
-        self.search, self.minify, self.gzip = search, minify, gzip
+        self.search, self.minify, self.gzip, self.future = search, minify, gzip, future
 
     @property
     def content_dir(self) -> Path:

@@ -1,7 +1,8 @@
 """The content types, one row each. Adding a type is one module (see content/content_type.py) and one row here.
 
 The engine hands this table to the stages (which model validates a file, which generators make pages
-from data); `ecosite new` and `ecosite schema` read it too. No stage names a type.
+from data, what each type's pages must name rightly in the linked site); `ecosite new` and `ecosite
+schema` read it too. No stage names a type.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (NETWORK, NEWS, PAGE, VALUES, SUMMIT_ED
 PAGE_MODELS = {t.location: t.model for t in CONTENT_TYPES if t.kind == "page" and t.location}
 DATA_MODELS = [(t.location, t.model) for t in CONTENT_TYPES if t.kind == "data"]
 GENERATORS = [t.generate for t in CONTENT_TYPES if t.generate is not None]
+LINK_CHECKS = [t.check_links for t in CONTENT_TYPES if t.check_links is not None]
 
 
 def page_type(rel: str) -> ContentType:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -67,3 +68,17 @@ def test_template_syntax_errors_name_the_template_and_line(small: Path):
     result = run("-m", "ecosite", "build", cwd=small)
     assert result.returncode == 1
     assert result.stderr.startswith("templates/page.html:3: template syntax error: Expected an expression, got 'end of statement block'")
+
+
+def test_version_prints_the_installed_version():
+    result = subprocess.run([sys.executable, "-m", "ecosite", "--version"], capture_output=True, text=True,
+                            cwd=REPO, timeout=60)
+    assert (result.returncode, result.stdout.strip()) == (0, f"ecosite {importlib.metadata.version('ecosite')}")
+
+
+@pytest.mark.parametrize("variables, command", [([], ".venv/bin/ecosite serve"),
+                                                (["DRAFTS=1"], ".venv/bin/ecosite serve --drafts")])
+def test_make_serve_takes_drafts_without_a_path_into_the_venv(variables: list[str], command: str):
+    result = subprocess.run(["make", "-n", "-W", "pyproject.toml", "serve", *variables], capture_output=True,
+                            text=True, cwd=REPO, timeout=60)
+    assert command in [line.strip() for line in result.stdout.splitlines()]

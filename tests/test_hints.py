@@ -18,6 +18,7 @@ from ecosite.cli import main
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ecosite"
 VALIDATOR_WRAPPERS = {"AfterValidator", "BeforeValidator", "PlainValidator", "WrapValidator"}
+FOLLOW_ON_LINE = re.compile(r"^\d+ more problems? in files that use \S+; fix it first$")
 ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+?)(:(?P<line>\d+))?: (?P<message>.+?) - (?P<hint>\S.*)$")
 
 
@@ -175,6 +176,8 @@ def test_every_printed_error_has_a_location_and_a_hint(real_project, tmp_path, c
     problems = [line for line in lines[:-1] if not line.startswith("warning: ")]
     assert problems, captured.err
     for line in lines[:-1]:
+        if FOLLOW_ON_LINE.match(line):  # problems in files that use a broken one, counted (errors.BuildError)
+            continue
         match = ERROR_LINE.match(line.removeprefix("warning: "))
         assert match, f"not `PATH:LINE: message - hint`: {line}"
         assert "Traceback" not in line and "Error:" not in match["message"].split(" ", 1)[0]

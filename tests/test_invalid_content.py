@@ -57,7 +57,7 @@ CASES = {
         "content/news/x.md:3: date: `2023-02-29` is not a real date - write a real date as YYYY-MM-DD, optionally followed by HH:MM"),
     "unquoted colon": (
         "x.md", "---\ntitle: Summit: 2025\n---\n",
-        'content/x.md:2: YAML syntax error: mapping values are not allowed here - put quotes around a value that contains ": " (for example title: "Summit: 2025")'),
+        'content/x.md:2: the text after `:` contains another `: ` - put quotes around the value (for example title: "Summit: 2025")'),
     "missing title": (
         "x.md", "---\nsummary: s\n---\n", "content/x.md:2: title is missing - add `title:` with its value"),
     "unknown key with suggestion": (
@@ -80,12 +80,35 @@ CASES = {
         "lower-case letters, digits and hyphens, or set `slug:` in the front matter"),
     "slug collision": (
         "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nslug: alpha\n---\n",
-        "content/networks/gamma.md:1: the address /networks/alpha/ is also produced by content/networks/alpha.md - "
-        "rename one of the two files or change its `slug:`"),
+        "content/networks/gamma.md:5: the address /networks/alpha/ is also produced by content/networks/alpha.md - "
+        "change `slug:` to an address no other page has"),
+    "alias collision": (
+        "about.md", "---\ntitle: About\naliases:\n  - /old/\n  - /networks/beta-network/\n---\n",
+        "content/about.md:5: the address /networks/beta-network/ is also produced by content/networks/beta.md - "
+        "change or drop this alias; no file needs renaming"),
+    "link to a draft": (
+        "x.md", PAGE.format(extra="", body="See [it](news/draft.md)."),
+        "content/x.md:5: the link points to content/news/draft.md, which is a draft (`draft: true`) - "
+        "publish it with `draft: false`, or remove the link until then"),
+    "link without .md": (
+        "about/x.md", PAGE.format(extra="", body="See [alpha](../networks/alpha)."),
+        "content/about/x.md:5: the link points to content/networks/alpha, which is not a page or static file - "
+        "did you mean `../networks/alpha.md`?"),
+    "image written as a site address": (
+        "about/x.md", PAGE.format(extra="", body="![Logo](/static/img/logo.svg)"),
+        "content/about/x.md:5: the link `/static/img/logo.svg` is a web address, not a path to a file - "
+        "write the path from this file instead: `../static/img/logo.svg`"),
+    "page written as a site address": (
+        "about/x.md", PAGE.format(extra="", body="See [beta](/networks/beta/)."),
+        "content/about/x.md:5: the link `/networks/beta/` is a web address, not a path to a file - "
+        "write the path from this file instead: `../networks/beta.md`"),
+    "news naming an unknown network": (
+        "news/x.md", "---\ntitle: T\ndate: 2024-01-01\nnetworks:\n  - alpha\n  - betta\n---\n",
+        "content/news/x.md:6: networks: there is no network `betta` - did you mean `beta`?"),
     "missing link target": (
         "x.md", PAGE.format(extra="", body="See [alpha](networks/alpah.md)."),
-        "content/x.md:5: the link points to content/networks/alpah.md, which does not exist (or is a draft) - "
-        "correct the path, relative to this file"),
+        "content/x.md:5: the link points to content/networks/alpah.md, which does not exist - "
+        "did you mean `networks/alpha.md`?"),
     "missing heading anchor": (
         "x.md", PAGE.format(extra="", body="Line one.\n\nSee [alpha](networks/alpha.md#goals)."),
         "content/x.md:7: content/networks/alpha.md has no heading with the id `goals` - its ids are: aims, aims-1"),
@@ -121,7 +144,51 @@ CASES = {
         "x.md", "---\ntitle: !!python/object/apply:os.system [ls]\n---\n",
         "content/x.md:2: YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed - "
         "remove the `!` tag; write plain text, numbers, lists and key: value pairs"),
+    # YAML syntax errors: at the line where the broken construct starts, in the editor's words.
+    "tab before a key": (
+        "x.md", "---\ntitle: T\n\tsummary: s\n---\n",
+        'content/x.md:3: this line is indented with a tab - YAML needs spaces: delete the tab and type spaces '
+        'instead (in VS Code: "Convert Indentation to Spaces")'),
+    "unclosed quote": (
+        "x.md", '---\ntitle: "Our team\nsummary: Who we are\n---\n',
+        'content/x.md:2: the quote " opened on this line is never closed - end the text with " on the same line: '
+        '`title: "Our team"`'),
+    "unclosed list": (
+        "networks/gamma.md", "---\ntitle: G\nsources: [https://a.example/\norder: 3\nsummary: s\n---\n",
+        "content/networks/gamma.md:3: the [ opened on this line is never closed - end it with ] on the same line: "
+        "`sources: [https://a.example/]`"),
+    "key indented too far": (
+        "x.md", "---\ntitle: T\nsummary: s\n   order: 3\n---\n",
+        "content/x.md:4: this line is not lined up with the line above it - start it at the beginning of the line, "
+        "like line 3: `order: 3`"),
+    "list field indented unlike its neighbours": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs:\n  - name: A\n  society: B\n---\n",
+        "content/networks/gamma.md:7: this line is not lined up with the line above it - indent it by 4 spaces, "
+        "like line 6: `    society: B`"),
+    "no space after the dash": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs:\n  - name: A\n  -name: B\n---\n",
+        "content/networks/gamma.md:7: a space is missing after the dash - write `- name: B`"),
+    "no space after the only dash": (
+        "networks/gamma.md", "---\ntitle: G\norder: 3\nsummary: s\nco_chairs:\n  -name: B\n---\n",
+        "content/networks/gamma.md:6: co_chairs must be a list: a space is missing after the dash - "
+        "write `- name: ...` (a dash, a space, then the field)"),
+    "items under an empty list": (
+        "news/x.md", "---\ntitle: T\ndate: 2024-01-01\nnetworks: []\n  - alpha\n---\n",
+        "content/news/x.md:4: `networks: []` says the list is empty, but items follow it - remove the `[]` and write "
+        "the list out, one item per line: `networks:` / `  - alpha`"),
+    "text after a closing quote": (
+        "x.md", '---\ntitle: "Our" team\n---\n',
+        'content/x.md:2: text follows the closing quote - put the whole value inside the quotes: `title: "Our team"`'),
+    "value starting with @": (
+        "x.md", "---\ntitle: @ECO news\n---\n",
+        'content/x.md:2: a value cannot start with @ - put quotes around the value, e.g. `title: "@ECO news"`'),
 }
+
+PARSER_JARGON = ("token", "<block", "'?'", "end of stream", "mapping values", "scalar", "<stream")
+
+
+def test_no_parser_jargon_reaches_the_editor():
+    assert not [text for _, _, text in CASES.values() if any(word in text for word in PARSER_JARGON)]
 
 
 @pytest.mark.parametrize("rel, text, expected", CASES.values(), ids=CASES.keys())
@@ -130,6 +197,57 @@ def test_each_mistake_gets_one_clear_message(small: Path, rel: str, text, expect
     code, lines = build_errors(small)
     assert code == 1
     assert lines == [expected]
+
+
+WARNINGS = {
+    "raw HTML line break": (
+        "x.md", PAGE.format(extra="", body="First line<br>\nsecond line."),
+        "content/x.md:5: the HTML tag <br> is shown as text on the page (HTML is not allowed in pages) - for a line "
+        "break end the line with a backslash \\, for a new paragraph leave a blank line"),
+    "raw HTML embed on a later line of a paragraph": (
+        "x.md", PAGE.format(extra="", body="Watch this:\n<iframe src=\"https://video.example/1\"></iframe>"),
+        "content/x.md:6: the HTML tag <iframe> is shown as text on the page (HTML is not allowed in pages) - embedded "
+        "content cannot be published from a page: link to it instead, e.g. [Watch the video](https://...)"),
+    "unquoted # in a title": (
+        "x.md", "---\ntitle: Europe's #1 cancer plan\n---\n",
+        "content/x.md:2: `title` stops at ` #`: the page shows only `Europe's` - put the whole value in quotes: "
+        "title: \"Europe's #1 cancer plan\""),
+    "TODO left from ecosite new": (
+        "x.md", PAGE.format(extra="", body="TODO: the page, in Markdown."),
+        "content/x.md:5: a `TODO` placeholder from `ecosite new` is still here - replace it with the real text, "
+        "or delete the line"),
+}
+
+
+@pytest.mark.parametrize("rel, text, expected", WARNINGS.values(), ids=WARNINGS.keys())
+def test_what_would_come_out_wrong_is_a_warning_and_a_strict_error(small: Path, rel: str, text: str, expected: str):
+    write(small, rel, text)
+    result = subprocess.run([sys.executable, "-m", "ecosite", "build", "--root", str(small)], capture_output=True,
+                            text=True, timeout=120, cwd=small, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [f"warning: {expected}"]
+    assert build_errors(small, "--strict") == (1, [expected])
+
+
+def test_html_inside_code_is_not_a_warning(small: Path):
+    write(small, "x.md", PAGE.format(extra="", body="Write `<br>` in code, or:\n\n```\n<iframe></iframe>\n```"))
+    assert build_errors(small, "--strict") == (0, [])
+
+
+NAV = "nav:\n  - title: Home\n    page: index.md\n  - title: {title}\n    page: {page}\n"
+
+
+@pytest.mark.parametrize("title, page, expected", [
+    ("Networks", "networks/indx.md", "content/site.yaml:9: the navigation names content/networks/indx.md, which does "
+     "not exist - did you mean `page: networks/index.md`?"),
+    ("Draft", "news/draft.md", "content/site.yaml:9: the navigation names content/news/draft.md, which is a draft - "
+     "set `draft: false` in content/news/draft.md to publish it, or remove this entry until then"),
+], ids=["missing page", "draft page"])
+def test_a_navigation_entry_to_no_page_is_reported_at_its_line(small: Path, title: str, page: str, expected: str):
+    config = small / "content/site.yaml"
+    text = config.read_text()
+    config.write_text(text[:text.index("nav:")] + NAV.format(title=title, page=page) + text[text.index("social:"):])
+    assert build_errors(small) == (1, [expected])
 
 
 def test_unknown_site_setting_suggests_the_nearest_key(small: Path):

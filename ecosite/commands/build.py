@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ecosite.commands.options import add_root
+from ecosite.commands.options import add_future, add_root
 from ecosite.incremental.state import BuildResult
 from ecosite.pipeline import Engine
 from ecosite.progress import BuildProgress
@@ -33,6 +33,7 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None, help="address the site is published at, e.g. https://example.org/eco/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
+    add_future(parser)
 
 
 def add_publish_options(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +56,7 @@ def project_from(args: argparse.Namespace) -> Project:
     project.search = getattr(args, "search", project.search)
     project.minify = getattr(args, "minify", project.minify)
     project.gzip = getattr(args, "gzip", project.gzip)
+    project.future = getattr(args, "future", project.future)
     check_out_dir(project.root, project.out)
     return project
 
@@ -70,5 +72,5 @@ def run(args: argparse.Namespace) -> int:
     redirects = sum(len(page.meta.aliases) for page in result.site.pages)
     progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
                      warnings=len(result.warnings), milliseconds=result.milliseconds,
-                     files=len(result.files) + len(result.copies), out=str(shown))
+                     files=len(result.files) + len(result.copies), out=str(shown), held=result.held)
     return 0

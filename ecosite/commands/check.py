@@ -20,6 +20,7 @@ from ecosite.commands.build import generate
 from ecosite.commands.options import add_root
 from ecosite.commands.page_scan import ScannedPage, scan_page
 from ecosite.errors import BuildError, ContentError
+from ecosite.incremental.build_record import recorded_build
 from ecosite.markdown.parser import link_tokens
 from ecosite.project import Project
 from ecosite.site.model import Page
@@ -51,6 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None,
                         help="address the output was built for (default: read from its home page's canonical link)")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--drafts", action="store_true", help="the output was built with --drafts, on purpose")
+    parser.add_argument("--future", action="store_true", help="the output was built with --future, on purpose")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
     if not out.is_dir():
         print(f"ecosite: {out} does not exist; build the site first with `ecosite build`", file=sys.stderr)
         return 2
+    refused = why_not_vouch(root, out, args) if (root / "content").is_dir() else None
+    if refused:
+        print(f"ecosite: {refused}", file=sys.stderr)
+        print("Check refused: the output is not the build it was asked about.")
+        return 1
     report = check_output(out, root if (root / "content").is_dir() else None, args.base_url)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -70,6 +78,40 @@ def run(args: argparse.Namespace) -> int:
     print(f"Check {verdict}: {report.pages} pages, {len(report.errors)} errors, {len(report.warnings)} warnings"
           f"{' (--strict: warnings fail)' if args.strict and report.warnings else ''}.")
     return 1 if failed else 0
+
+
+def why_not_vouch(root: Path, out: Path, args: argparse.Namespace) -> str | None:
+    """Why the output is not the build being asked about (other options, or older than the content), or None."""
+    shown = out.relative_to(root).as_posix() if out.is_relative_to(root) else str(out)
+    record = recorded_build(root, out)
+    if record is not None:
+        for option in ("drafts", "future"):
+            if bool(record.get(option)) != bool(getattr(args, option, False)):
+                built = "with" if record.get(option) else "without"
+                return (f"{shown}/ was built {built} --{option}; build it again as it will be published "
+                        f"(`ecosite build`), or pass the same --{option} to the check")
+        if args.base_url and record.get("base_url") not in (args.base_url, args.base_url.rstrip("/") + "/"):
+            return (f"{shown}/ was built for {record.get('base_url')}, not {args.base_url}; build it again with "
+                    f"`ecosite build --base-url {args.base_url}`")
+    built_ns = record.get("started_ns", 0) if record else _newest(out)[0]
+    changed_ns, changed = max(_newest(root / "content"), _newest(root / "templates"))
+    if changed is not None and changed_ns > built_ns:
+        return (f"{changed.relative_to(root).as_posix()} changed after {shown}/ was built; "
+                "run `ecosite build` first, then check")
+    return None
+
+
+def _newest(folder: Path) -> tuple[int, Path | None]:
+    """The latest modification time under a folder, and that file."""
+    newest: tuple[int, Path | None] = (0, None)
+    for path in folder.rglob("*"):
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            continue
+        if stamp > newest[0] and path.is_file():
+            newest = (stamp, path)
+    return newest
 
 
 def source_map(root: Path | None, base_url: str | None) -> dict[str, Origin]:

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"Created content/{rel} as a draft.")
-    print("Fill in the lines marked TODO, preview with `ecosite serve --drafts`, "
+    print("Fill in the lines marked TODO, preview with `make serve DRAFTS=1`, "
           "then set `draft: false` to publish.")
     if args.kind == "page":
         print("To list it in the menu, add it under `nav:` in content/site.yaml.")

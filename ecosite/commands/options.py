@@ -8,3 +8,8 @@ from pathlib import Path
 
 def add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+
+
+def add_future(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--future", action="store_true",
+                        help="include pages dated in the future (otherwise each waits for its date)")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ecosite.commands.build import project_from  # the same checks as `ecosite build`: --root, --out
-from ecosite.commands.options import add_root
+from ecosite.commands.options import add_future, add_root
 from ecosite.preview.builds import PreviewBuilds
 from ecosite.preview.server import WILDCARD_HOSTS, PreviewServer, bind
 from ecosite.preview.watch import ChangeWatcher
@@ -119,6 +119,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--poll", action="store_true",
                         help="check for changes by polling (network drives, containers, virtual machines)")
     parser.add_argument("--drafts", action="store_true", help="include pages marked `draft: true`")
+    add_future(parser)
     parser.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the search index: saves show sooner, the preview's search finds nothing")
     parser.set_defaults(base_url=None, strict=False)

@@ -7,10 +7,10 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, PrivateAttr, model_validator
 
 from ecosite.content.documents import load_yaml_file
-from ecosite.content.models import ExternalUrl, Record, Text, TimeZoneName, validate
+from ecosite.content.models import ExternalUrl, Language, Record, Text, TimeZoneName, validate
 from ecosite.errors import ContentError
 
 
@@ -60,11 +60,20 @@ class SiteConfig(Record):
     short_title: Text | None = None
     description: Text | None = None
     base_url: BaseUrl = "http://localhost:8000/"
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    language: Language = "en"
     timezone: TimeZoneName = "UTC"
     nav: list[NavItem] = []
     social: list[SocialLink] = []
     organisation: Organisation = Organisation()
+
+    _lines: dict = PrivateAttr(default_factory=dict)  # key path -> line in site.yaml, for later checks
+
+    def line_of(self, path: tuple) -> int:
+        """The site.yaml line of a key path (0 when unknown, e.g. a stand-in config)."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return 0
 
     @property
     def base_path(self) -> str:
@@ -97,7 +106,10 @@ def load_config(content_dir: Path, base_url: str | None = None) -> tuple[SiteCon
         data.value["base_url"] = base_url
         data.lines[("base_url",)] = 0
     config, errors = validate(SiteConfig, data, rel, {})
-    return (config, []) if config else (_stand_in(data.value), errors)
+    if config is None:
+        return _stand_in(data.value), errors
+    config._lines = data.lines
+    return config, []
 
 
 def _stand_in(raw: dict) -> SiteConfig:

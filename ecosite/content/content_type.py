@@ -22,7 +22,8 @@ class ContentType:
     location: str  # page: the section folder ("networks"; "" for any other page); data, entry: a regex of its path
     shown: str  # where its files live, as the docs and hints say it: "summit/<year>.yaml"
     model: type[BaseModel]
-    # (config, pages, data, assets) -> site.Generated: pages and files made from this type's records
+    # (config, pages, data, assets, broken) -> site.Generated: pages and files made from this type's records;
+    # `broken` names the page files that failed to load (a problem naming one is a follow-on, errors.py)
     generate: Callable[..., Any] | None = None
     scaffold: Callable[..., str] | None = None  # what `ecosite new` writes: a new file, or an entry's block
     # (record, raw YAML, source) -> errors: checks across a whole file, with its lines
@@ -30,6 +31,8 @@ class ContentType:
     # (config) -> what its pages depend on besides files and config (the summit: the build day); joins the
     # build signature, so an incremental build does not reuse pages made on another day
     depends_on: Callable[..., object] | None = None
+    # (linked pages, broken) -> errors: what this type's pages name elsewhere in the site (news: its networks)
+    check_links: Callable[..., list[Any]] | None = None
 
 
 def page_type(rel: str, types: Sequence[ContentType]) -> ContentType:

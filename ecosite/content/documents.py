@@ -20,6 +20,7 @@ class Document:
     meta: YamlData
     body: str
     body_line: int
+    front: str = ""  # the front matter's text, starting on file line 2
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -79,4 +80,4 @@ def split_document(text: str, rel: str) -> Document:
         meta.value = {}
     if not isinstance(meta.value, dict):
         raise ContentError(rel, 2, "the front matter must be `key: value` lines", "write it as `title: My page`")
-    return Document(rel, meta, "\n".join(lines[index + 1:]), index + 2)
+    return Document(rel, meta, "\n".join(lines[index + 1:]), index + 2, "\n".join(lines[1:index]))

@@ -47,6 +47,12 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
 
+def _language(value: str) -> str:
+    if not re.match(LANGUAGE_PATTERN, value):
+        raise ValueError(f"`{value}` is not a language code | write a code such as `en`, `fr` or `fr-BE`")
+    return value
+
+
 def _slug(value: str) -> str:
     if not SLUG_RE.match(value):
         raise ValueError(f"`{value}` is not a valid slug | use lower-case letters, digits and hyphens, e.g. `digital-health`")
@@ -105,6 +111,8 @@ def _to_date(value: Any) -> Any:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+Language = Annotated[str, AfterValidator(_language), Field(json_schema_extra={"pattern": LANGUAGE_PATTERN})]
 ExternalUrl = Annotated[str, AfterValidator(_external_url)]
 UrlPath = Annotated[str, AfterValidator(_url_path)]
 TemplateName = Annotated[str, AfterValidator(_template_name)]
@@ -175,8 +183,23 @@ def validate(model: type[BaseModel], data: YamlData, rel: str, context: dict, li
     try:
         return model.model_validate(data.value, context=context), []
     except ValidationError as exc:
-        errors = [_describe(err, model, data, rel) for err in exc.errors()]
+        found = _without_misspelt_missing(exc.errors())
+        errors = [_describe(err, model, data, rel) for err in found]
         return None, errors
+
+
+def _without_misspelt_missing(found: list[ErrorDetails]) -> list[ErrorDetails]:
+    """A misspelt required key (`nam:`) is one mistake: keep "unknown key `nam` - did you mean `name`?"
+    and drop "name is missing" beside it."""
+    unknown = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in found if e["type"] == "extra_forbidden"}
+    kept = []
+    for err in found:
+        if err["type"] == "missing" and err["loc"]:
+            parent, name = tuple(err["loc"][:-1]), str(err["loc"][-1])
+            if any(p == parent and difflib.get_close_matches(name, [key], n=1) for p, key in unknown):
+                continue
+        kept.append(err)
+    return kept
 
 
 def field_path(loc: tuple) -> str:
@@ -227,6 +250,10 @@ def _describe(err: ErrorDetails, model: type[BaseModel], data: YamlData, rel: st
     if kind.startswith("int"):
         return ContentError(rel, line, f"{where} must be a whole number", "write digits only, e.g. `3`")
     if kind in ("list_type", "tuple_type"):
+        dashed = [k for k in err["input"] if str(k).startswith("-")] if isinstance(err.get("input"), dict) else []
+        if dashed:
+            return ContentError(rel, data.line_of(loc + (dashed[0],)), f"{where} must be a list: a space is missing after the dash",
+                                f"write `- {dashed[0][1:]}: ...` (a dash, a space, then the field)")
         return ContentError(rel, line, f"{where} must be a list", "write each item on its own line starting with `- `")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return ContentError(rel, line, f"{where} must be a set of `key: value` fields", "indent its fields under it")

@@ -23,7 +23,7 @@ HEADER = [
 
 COMMON_TAIL = [
     "# true keeps this page off the published site while you write it; set it to false to publish.",
-    "# (`ecosite serve --drafts` or `ecosite build --drafts` show drafts.)",
+    "# (`make serve DRAFTS=1` previews drafts; `ecosite build --drafts` builds them.)",
     "draft: true",
     "# Old addresses of this page (e.g. /old-name/) that should keep working; one per line, `- /old-name/`.",
     "aliases: []",

@@ -23,6 +23,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from ecosite.content.text import FORBIDDEN_IN_ESCAPES
+from ecosite.content.yaml_messages import describe
 
 STR, INT, BOOL, NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
 MAP, SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
@@ -57,7 +58,7 @@ class _Composer(Composer):
             isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor
         ):
             raise YamlProblem(
-                event.start_mark.line + 1,
+                event.start_mark.line + 1 if event.start_mark else 1,
                 "YAML anchors and aliases (& and *) are not allowed",
                 "write the value out in full where it is needed",
             )
@@ -113,12 +114,8 @@ def _load(text: str, offset: int) -> YamlData:
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        if problem.startswith("but ") and exc.context:
-            problem = f"{exc.context}, {problem}"
-        raise YamlProblem(line, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
+        line, message, hint = describe(exc, text, offset)
+        raise YamlProblem(line, message, hint) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"YAML error: {exc}", "check the file is plain YAML") from None
     except RecursionError:
@@ -130,16 +127,6 @@ def _load(text: str, offset: int) -> YamlData:
         data.value = _construct(node, (), data.lines, 0, offset)
     data.lines = {path: line + offset for path, line in data.lines.items()}
     return data
-
-
-def _syntax_hint(problem: str) -> str:
-    if "mapping values" in problem:
-        return 'put quotes around a value that contains ": " (for example title: "Summit: 2025")'
-    if "another document" in problem:
-        return "a file holds one block of fields: remove the extra `---` line"
-    if "tab" in problem:
-        return "indent with spaces, not tabs"
-    return "check indentation and quotes on this line and the one before"
 
 
 def _construct(node: Node, path: KeyPath, lines: dict[KeyPath, int], depth: int, offset: int = 0) -> object:

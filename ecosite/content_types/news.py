@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+from typing import Any
+
 from ecosite.content.content_type import ContentType
 from ecosite.content.models import NewsMeta
 from ecosite.content.scaffolding import COMMON_TAIL, HEADER, front_matter, quoted
+from ecosite.errors import ContentError
 
 
 def news_file(title: str, slug: str, day: str, network_slugs: list[str]) -> str:
@@ -29,5 +34,27 @@ def news_file(title: str, slug: str, day: str, network_slugs: list[str]) -> str:
     return front_matter(lines) + "\nTODO: the news, in a few short paragraphs.\n"
 
 
+def networks_named(pages: Sequence[Any], broken: frozenset[str]) -> list[ContentError]:
+    """Every network a page names under `networks:` (news items do) must be a network page, named
+    by its file (`workforce` for content/networks/workforce.md), as the templates look it up.
 
-NEWS = ContentType("news", "page", "news", "news/<slug>.md", NewsMeta, scaffold=news_file)
+    `pages` are the linked site's (site.model.Page, which content types sit below and do not import)."""
+    slugs = {p.rel.removeprefix("networks/").removesuffix(".md") for p in pages
+             if p.section == "networks" and not p.is_index and p.source.kind == "page"}
+    errors = []
+    for page in pages:
+        for n, slug in enumerate(getattr(page.meta, "networks", None) or []):
+            if slug in slugs:
+                continue
+            close = difflib.get_close_matches(slug, sorted(slugs), n=1)
+            cause = f"content/networks/{slug}.md"
+            errors.append(ContentError(page.source.shown, page.lines.get(("networks", n), page.lines.get((), 1)),
+                                       f"networks: there is no network `{slug}`",
+                                       f"did you mean `{close[0]}`?" if close else
+                                       f"the networks are: {', '.join(sorted(slugs)) or 'none'}",
+                                       cause if cause in broken else ""))
+    return errors
+
+
+NEWS = ContentType("news", "page", "news", "news/<slug>.md", NewsMeta, scaffold=news_file,
+                   check_links=networks_named)

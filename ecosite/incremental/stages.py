@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
@@ -38,8 +39,8 @@ from ecosite.render.dependencies import (
     template_signatures,
 )
 from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
-from ecosite.site.linking import link
-from ecosite.site.loading import load_assets, load_data, load_pages
+from ecosite.site.linking import link, skipped_files
+from ecosite.site.loading import hold_back, load_assets, load_data, load_pages
 from ecosite.site.model import Page, Site, SiteData
 from ecosite.write.in_place import OutputFiles, patch_output, same_bytes, stamp
 from ecosite.write.staging import StagedOutput
@@ -59,7 +60,7 @@ def discovering(build: Build) -> None:
     build.errors = discover_errors + config_errors
     build.templates = template_signatures(project.templates_dir)
     signature = digest(cache.engine_fingerprint(), project.root, project.out, project.base_url, project.drafts,
-                       project.strict, project.search, project.minify, project.gzip,
+                       project.strict, project.search, project.minify, project.gzip, project.future,
                        build.config.model_dump_json(), sorted(build.templates),
                        *(os.environ.get(name) for name in ENVIRONMENT_INPUTS),
                        *registry.outside_inputs(build.config))  # e.g. the build day: which summit is upcoming
@@ -71,22 +72,33 @@ def discovering(build: Build) -> None:
 
 
 def reading(build: Build) -> None:
-    """Static files, pages (compiled anew only when changed or their link targets moved) and data files."""
+    """Static files, pages (compiled anew only when changed or their link targets moved) and data files.
+
+    Pages dated in the future are held back: those read now, and those the last build held whose date
+    has not come (their file unchanged, they were not read again)."""
     build.assets, asset_errors = load_assets(build.sources)
-    build.pages, build.drafts, reused, page_errors = _load_pages(build.project, build.config, build.sources,
-                                                                 build.assets, build.old, build.unchanged)
+    pages, build.drafts, reused, page_errors = _load_pages(build.project, build.config, build.sources,
+                                                           build.assets, build.old, build.unchanged)
     build.data, data_errors = _load_data(build.config, build.sources, build.old, build.unchanged)
     build.errors += page_errors + data_errors + asset_errors
     build.contents = {page.rel: page.content for page in reused}
+    build.pages, held_now = hold_back(pages)
+    page_rels = {s.rel for s in build.sources if s.kind == "page"}
+    build.held = {p.rel: p.meta.date.timestamp() for p in held_now if p.meta.date} | {
+        rel: when for rel, when in build.old.held.items()
+        if rel in page_rels and rel not in build.drafts and when > time.time()}
 
 
 def linking(build: Build) -> None:
     """One Site with every cross reference resolved; all problems so far are raised here at once."""
     errors = build.errors
+    shown_of = {s.rel: s.shown for s in build.sources if s.kind == "page"}
+    held = frozenset(shown_of[rel] for rel in build.held)
     try:
-        build.site = link(build.config, build.pages, build.data, build.assets, registry.GENERATORS)
+        build.site = link(build.config, build.pages, build.data, build.assets, registry.GENERATORS,
+                          registry.LINK_CHECKS, *skipped_files(build.sources, errors, build.pages, held))
     except BuildError as failure:
-        errors += failure.errors
+        errors += failure.collected  # every problem: the follow-ons are counted again with the others
     fail_if(errors)
     # A build that writes drops the link tokens once filled in; `generate` keeps them for `ecosite check`,
     # which names the Markdown line of a broken link.
@@ -154,6 +166,7 @@ def _remembered(build: Build, outputs: dict) -> LastBuild:
     state.pages = {page.rel: old.pages[page.rel] if page.rel in build.contents else _record(page)
                    for page in site.pages if not _is_generated(page)}
     state.skipped = {s.rel for s in build.sources if s.kind == "page"} - set(state.pages)
+    state.held = build.held
     state.meta = {rel: build.meta[rel] for rel in state.pages}
     state.targets = {rel: drafts[rel].targets if rel in drafts else old.targets.get(rel, ()) for rel in state.pages}
     state.target_sigs = _target_signatures(site, {t for ts in state.targets.values() for t in ts})
@@ -190,13 +203,13 @@ def _output_differs(out: Path, files: OutputFiles, copies: dict[str, Path], copy
 def _record(page: Page) -> tuple:
     """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
     headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
-    return (page.meta, page.url, page.body_line, headings, page.content)
+    return (page.meta, page.url, page.body_line, headings, page.lines, page.content)
 
 
 def _page_from_record(source: Source, record: tuple) -> Page:
-    meta, url, body_line, headings, content = record
+    meta, url, body_line, headings, lines, content = record
     parsed = ParsedMarkdown([], [Heading(*h) for h in headings], {})
-    return Page(source, meta, url, parsed, body_line, content)
+    return Page(source, meta, url, parsed, body_line, content, lines=lines)
 
 
 def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBuild
@@ -249,7 +262,9 @@ def _load_pages(project: Project, config: SiteConfig, sources: list[Source], ass
                 ) -> tuple[list[Page], dict[str, CompiledBody], list[Page], list[ContentError]]:
     """Compile changed pages, and unchanged ones whose link targets changed; reuse the rest."""
     page_sources = [s for s in sources if s.kind == "page"]
-    keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)}
+    due = {rel for rel, when in old.held.items() if when <= time.time()}  # their date has come: publish them
+    keep = {s.rel for s in page_sources if str(s.path) in unchanged and (s.rel in old.pages or s.rel in old.skipped)
+            and s.rel not in due}
     pages, drafts, errors = _compile(project, config, [s for s in page_sources if s.rel not in keep])
     by_rel = {page.rel: page for page in pages}
     source_of = {s.rel: s for s in page_sources}

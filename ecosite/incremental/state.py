@@ -28,6 +28,7 @@ class LastBuild:
     digests: dict[str, str] = field(default_factory=dict)  # source path -> content digest
     pages: dict[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
     skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
+    held: dict[str, float] = field(default_factory=dict)  # rel -> timestamp of a page dated in the future
     meta: dict[str, str] = field(default_factory=dict)  # rel -> meta signature
     targets: dict[str, tuple] = field(default_factory=dict)  # rel -> what its links point at
     target_sigs: dict[tuple, str] = field(default_factory=dict)
@@ -70,6 +71,7 @@ class Build:
     drafts: dict[str, CompiledBody] = field(init=False)
     data: SiteData = field(init=False)
     contents: dict[str, str] = field(init=False)  # reused page -> its body HTML
+    held: dict[str, float] = field(init=False)  # page dated in the future, left out until then -> its timestamp
     # linking
     site: Site = field(init=False)
     fresh_warnings: dict[str, list[ContentError]] = field(init=False)
@@ -96,3 +98,4 @@ class BuildResult:
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0
     timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
+    held: int = 0  # pages left out because they are dated in the future

@@ -253,8 +253,11 @@ def resolve_links(parsed: ParsedMarkdown, rel: str, shown: str, body_line: int,
                                            f"headings here have the ids: {', '.join(sorted(parsed.ids)) or 'none'}"))
             continue
         if url.startswith("/") or not url:
-            errors.append(ContentError(shown, line, f"the link `{_short(url)}` is not a path to a source file",
-                                       "link to the page's .md file relative to this one, e.g. ../networks/workforce.md"))
+            meant = _source_of_address(url, resolve_page, resolve_static)
+            errors.append(ContentError(shown, line, f"the link `{_short(url)}` is a web address, not a path to a file"
+                                       if url else "the link is empty",
+                                       f"write the path from this file instead: `{_relative(meant, folder)}`" if meant
+                                       else "link to the page's .md file relative to this one, e.g. ../networks/workforce.md"))
             continue
         path, _, anchor = url.partition("#")
         target = posixpath.normpath(posixpath.join(folder, unquote(path)))
@@ -265,8 +268,30 @@ def resolve_links(parsed: ParsedMarkdown, rel: str, shown: str, body_line: int,
                 token.attrSet(attr, resolve_static(target) + (f"#{anchor}" if anchor else ""))
         except ValueError as problem:
             message, _, hint = str(problem).partition(" | ")
-            errors.append(ContentError(shown, line, message, hint))
+            near = getattr(problem, "near", None)
+            if near:
+                hint = f"did you mean `{_relative(near, folder)}`?"
+            errors.append(ContentError(shown, line, message, hint, getattr(problem, "cause", "")))
     return errors
+
+
+def _source_of_address(url: str, resolve_page: Resolver, resolve_static: Callable[[str], str]) -> str | None:
+    """The source file (under content/) behind a site address such as /static/img/x.svg or /about/."""
+    path = unquote(url.partition("#")[0]).strip("/")
+    if not url:
+        return None
+    candidates = [path] if path.startswith("static/") else [f"{path}/index.md" if path else "index.md", f"{path}.md"]
+    for candidate in candidates:
+        try:
+            resolve_static(candidate) if candidate.startswith("static/") else resolve_page(candidate, "")
+        except ValueError:
+            continue
+        return candidate
+    return path if path.startswith("static/") else None
+
+
+def _relative(target: str, folder: str) -> str:
+    return posixpath.relpath(target, folder or ".")
 
 
 def _alt_text(token: Token) -> str:

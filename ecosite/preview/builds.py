@@ -59,11 +59,12 @@ class PreviewState:
     served: frozenset[str] = frozenset()  # output paths of the last good build
     milliseconds: int = 0
     base_path: str = "/"  # where the site lives on its host, e.g. /eco/ for https://example.org/eco/
+    follow_ons: tuple[str, ...] = ()  # "3 more problems in files that use ...": see errors.BuildError
 
     def as_json(self) -> dict:
         return {"ok": self.ok, "build": self.number,
                 "errors": [{"path": e.path, "line": e.line, "message": e.message, "hint": e.hint}
-                           for e in self.errors]}
+                           for e in self.errors], "follow_ons": list(self.follow_ons)}
 
 
 @dataclass
@@ -95,11 +96,12 @@ class PreviewBuilds:
         with self._building:
             started = time.perf_counter()
             previous = self._state
+            follow_ons: tuple[str, ...] = ()
             try:
                 with BuildProgress(self.out) as progress:  # a status line on a terminal when a build is slow
                     result = self.rebuilder.rebuild(frozenset(changed), progress.stage)
             except BuildError as failure:
-                errors = tuple(failure.errors)
+                errors, follow_ons = tuple(failure.errors), tuple(failure.follow_ons)
             except OutputRefused as refused:
                 errors = (ContentError(str(self.project.out), 0, str(refused),
                                        "move or remove it, or pass another --out"),)
@@ -116,7 +118,8 @@ class PreviewBuilds:
                 self._report_success(state, result, changed)
                 return state
             state = PreviewState(previous.number + 1, False, errors, previous.served,
-                               int((time.perf_counter() - started) * 1000), previous.base_path)
+                               int((time.perf_counter() - started) * 1000), previous.base_path,
+                                 follow_ons)
             self._publish(state)
             self._report_failure(state)
             return state
@@ -149,6 +152,8 @@ class PreviewBuilds:
     def _report_failure(self, state: PreviewState) -> None:
         for error in state.errors:
             print(error, file=self.err)
+        for line in state.follow_ons:
+            print(line, file=self.err)
         count = len(state.errors)
         serving = "still serving the last good site" if state.served else "nothing to serve until it builds"
         print(f"Build {state.number} failed: {count} problem{'s' if count != 1 else ''}; {serving}.",

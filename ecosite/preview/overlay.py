@@ -37,31 +37,43 @@ LIVE_SCRIPT = """\
     holder.innerHTML = state.overlay;  // built and escaped by the server
     var fresh = holder.firstElementChild;
     var old = document.getElementById("%(overlay)s");
-    if (old) { old.replaceWith(fresh); } else { document.body.appendChild(fresh); }
+    if (old) {  // a collapsed overlay stays collapsed when the next failed build replaces it
+      var was = old.querySelector("details"), now = fresh.querySelector("details");
+      if (was && now && !was.open) { now.open = false; }
+      old.replaceWith(fresh);
+    } else { document.body.appendChild(fresh); }
   });
 }());
 """ % {"events": EVENTS_PATH, "overlay": OVERLAY_ID}
 
 OVERLAY_STYLE = """\
-#%(overlay)s { position: fixed; inset: 0 0 auto 0; z-index: 2147483647; max-height: 60vh; overflow: auto;
-  margin: 0; padding: 1rem 1.5rem; background: #fff4f4; color: #3b0000; border-bottom: 4px solid #b00020;
-  font: 15px/1.5 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0, 0, 0, .25); }
-#%(overlay)s h2 { margin: 0 0 .5rem; font-size: 1.1rem; color: #b00020; }
-#%(overlay)s ul { margin: 0; padding-left: 1.25rem; }
+#%(overlay)s { position: fixed; inset: auto 0 0 0; z-index: 2147483647; max-height: 45vh; overflow: auto;
+  margin: 0; padding: .75rem 1.5rem; background: #fff4f4; color: #3b0000; border-top: 4px solid #b00020;
+  font: 15px/1.5 system-ui, sans-serif; box-shadow: 0 -4px 16px rgba(0, 0, 0, .25); }
+#%(overlay)s summary { cursor: pointer; }
+#%(overlay)s h2 { display: inline; margin: 0; font-size: 1.1rem; color: #b00020; }
+#%(overlay)s .first { display: block; margin: .25rem 0 0; }
+#%(overlay)s ul { margin: .5rem 0 0; padding-left: 1.25rem; }
 #%(overlay)s code { font: 14px/1.5 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 """ % {"overlay": OVERLAY_ID}
 
 
 def overlay_html(state: PreviewState) -> str:
-    """The overlay listing each error as PATH:LINE: message - hint, escaped; empty when the build worked."""
+    """The overlay: a bar at the foot of the window (the site's header stays visible) whose summary line
+    holds the first real error, and which opens to every error as PATH:LINE: message - hint, escaped,
+    then the follow-on counts. Empty when the build worked."""
     if state.ok:
         return ""
-    items = "".join(f"<li><code>{html.escape(str(error))}</code></li>" for error in state.errors)
+    errors = [html.escape(str(error)) for error in state.errors] or ["(no details)"]
+    items = "".join(f"<li><code>{text}</code></li>" for text in errors[1:])
+    items += "".join(f"<li>{html.escape(line)}</li>" for line in state.follow_ons)
     count = len(state.errors)
     showing = "showing the last good version" if state.served else "nothing has built yet"
-    return (f'<section id="{OVERLAY_ID}" role="alert" aria-labelledby="{OVERLAY_ID}-title">'
-            f'<h2 id="{OVERLAY_ID}-title">Build {state.number} failed: {count} problem{"s" if count != 1 else ""}'
-            f" ({showing})</h2><ul>{items}</ul></section>")
+    more = f"<ul>{items}</ul>" if items else ""
+    return (f'<section id="{OVERLAY_ID}" role="alert" aria-labelledby="{OVERLAY_ID}-title"><details open>'
+            f'<summary><h2 id="{OVERLAY_ID}-title">Build {state.number} failed: {count} '
+            f'problem{"s" if count != 1 else ""} ({showing})</h2>'
+            f'<code class="first">{errors[0]}</code></summary>{more}</details></section>')
 
 
 def inject(page: bytes, state: PreviewState, session_token: str) -> bytes:

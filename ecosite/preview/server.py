@@ -18,6 +18,7 @@ import socket
 import sys
 import threading
 import urllib.parse
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BufferedIOBase
@@ -87,6 +88,17 @@ def read_contained(out: Path, rel: str) -> bytes | None:
         return None
     with os.fdopen(descriptor, "rb") as file:
         return file.read()
+
+
+def from_another_site(headers: Message, host: str) -> bool:
+    """A request that a page of another site made (its Origin or Sec-Fetch-Site says so).
+
+    The preview's own addresses (the event stream, the status with its file names and lines) answer
+    only the preview's pages; a same-origin GET carries no Origin, so a present one must be ours."""
+    if headers.get("Sec-Fetch-Site", "same-origin").lower() not in ("same-origin", "none"):
+        return True
+    origin = headers.get("Origin")
+    return origin is not None and origin.lower() != f"http://{host.lower()}"
 
 
 def host_allowed(host: str, bound: frozenset[str]) -> bool:
@@ -219,6 +231,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request target: {refused}")
         state = self.server.session.state
         if path.startswith(overlay.PREFIX):
+            if from_another_site(self.headers, hosts[0]):
+                return self.send_error(HTTPStatus.FORBIDDEN, "The preview answers only its own pages")
             return self.respond_preview(path, state)
         self.respond_site(path, state)
 

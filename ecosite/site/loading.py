@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from ecosite.content.config import SiteConfig
@@ -12,12 +13,16 @@ from ecosite.content.sources import Source
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
 from ecosite.project import Project
+from ecosite.site import lint
 from ecosite.site.model import Asset, Page, SiteData, fingerprint, page_url
 
 
 def load_pages(project: Project, config: SiteConfig, sources: list[Source], types: Sequence[ContentType]
                ) -> tuple[list[Page], list[ContentError]]:
-    """Read, validate and parse every Markdown page; drafts are dropped unless asked for."""
+    """Read, validate and parse every Markdown page; drafts are dropped unless asked for.
+
+    A page dated in the future is returned marked `held` (see hold_back): it is left out of the site
+    until its date, as a draft is, unless the project asks for --future."""
     pages, errors = [], []
     context = {"timezone": config.timezone}
     for source in sources:
@@ -35,6 +40,7 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source], type
             meta = PageMeta.model_construct(title=source.rel)
         if meta.draft and not project.drafts:
             continue
+        held = not project.future and meta.date is not None and meta.date.timestamp() > time.time()
         if meta.template and not (project.templates_dir / meta.template).is_file():
             errors.append(ContentError(source.shown, document.meta.line_of(("template",)),
                                        f"the template `{meta.template}` does not exist",
@@ -48,8 +54,18 @@ def load_pages(project: Project, config: SiteConfig, sources: list[Source], type
             except markdown.BodyProblem as slow:
                 errors.append(slow.located(source.shown, document.body_line))
                 continue
-            pages.append(Page(source, meta, url, parsed, document.body_line))
+            shown = source.shown
+            warnings = (lint.cut_comments(document.front, 2, shown) + lint.placeholders(document.front, 2, shown)
+                        + lint.placeholders(document.body, document.body_line, shown)
+                        + lint.raw_html(parsed, shown, document.body_line))
+            pages.append(Page(source, meta, url, parsed, document.body_line, lines=document.meta.lines,
+                              warnings=warnings, held=held))
     return pages, errors
+
+
+def hold_back(pages: list[Page]) -> tuple[list[Page], list[Page]]:
+    """(the pages to publish now, those held back until their date)."""
+    return [p for p in pages if not p.held], [p for p in pages if p.held]
 
 
 def load_data(config: SiteConfig, sources: list[Source], types: Sequence[ContentType]) -> tuple[SiteData, list[ContentError]]:

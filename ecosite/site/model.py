@@ -6,6 +6,7 @@ stable order, fingerprinted asset names. Two sources that would share a URL are 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class Page:
     body_line: int
     content: str = ""
     context: dict = field(default_factory=dict)  # what a page generated from data gives its template
+    lines: dict = field(default_factory=dict)  # front matter key path -> file line, for cross-checks in link()
+    warnings: list[ContentError] = field(default_factory=list)  # found while loading it (ecosite.site.lint)
+    held: bool = False  # dated in the future: the build leaves it out until then (see loading.published)
 
     @property
     def rel(self) -> str:
@@ -163,50 +167,104 @@ def fingerprint(source: Source, data: bytes) -> str:
 
 
 def check_collisions(pages: list[Page], assets: dict[str, Asset]) -> list[ContentError]:
-    """No two sources may share an output URL (aliases included)."""
-    owners: dict[str, str] = {}
-    errors: list[ContentError] = []
+    """No two sources may share an output URL (aliases included).
 
-    def claim(address: str, who: str) -> None:
+    The error is given where the address was written: at an alias's line (drop or change the alias),
+    at `slug:` (change it), else at the file whose name made it (rename it)."""
+    owners: dict[str, tuple[str, int, str]] = {}  # address key -> (who, line, how: "alias", "slug" or "name")
+    errors: list[ContentError] = []
+    rank = {"alias": 0, "slug": 1, "name": 2}
+    hints = {"alias": "change or drop this alias; no file needs renaming",
+             "slug": "change `slug:` to an address no other page has",
+             "name": "rename one of the two files or change its `slug:`"}
+
+    def claim(address: str, who: str, line: int, how: str) -> None:
         key = unicodedata.normalize("NFKC", address).casefold()
         key += "index.html" if key.endswith("/") else ""  # the file written: /static/ and /static/index.html clash
-        if key in owners and owners[key] != who:
-            first, second = sorted((owners[key], who))
-            errors.append(ContentError(second, 0, f"the address {address} is also produced by {first}",
-                                       "rename one of the two files or change its `slug:`"))
+        if key in owners and owners[key][0] != who:
+            claims = sorted([owners[key], (who, line, how)], key=lambda c: (rank[c[2]], c[0]))
+            culprit, other = claims if claims[0][2] != "name" else claims[::-1]  # two file names: the later one
+            errors.append(ContentError(culprit[0], culprit[1], f"the address {address} is also produced by {other[0]}",
+                                       hints[culprit[2]].format(other=other[0])))
         else:
-            owners.setdefault(key, who)
+            owners.setdefault(key, (who, line, how))
 
     for page in pages:
-        claim(page.url, page.source.shown)
-        for alias in page.meta.aliases:
-            claim(alias, page.source.shown)
+        has_slug = page.meta.slug is not None and ("slug",) in page.lines
+        claim(page.url, page.source.shown, page.lines.get(("slug",), 0) if has_slug else 0,
+              "slug" if has_slug else "name")
+        for n, alias in enumerate(page.meta.aliases):
+            claim(alias, page.source.shown, page.lines.get(("aliases", n), 0), "alias")
     for asset in assets.values():
-        claim("/" + asset.output_path, asset.source.shown)
+        claim("/" + asset.output_path, asset.source.shown, 0, "name")
     return errors
+
+
+class FollowOn(ValueError):
+    """A link to a file that failed to load: that file's own error says what to fix."""
+
+    def __init__(self, cause: str):
+        super().__init__(f"the link points to {cause}, which has a mistake of its own | fix {cause} first")
+        self.cause = cause
+
+
+class MissingTarget(ValueError):
+    """A link to no page or file; `near` is the source (under content/) the editor probably meant."""
+
+    def __init__(self, text: str, near: str | None):
+        super().__init__(text)
+        self.near = near
 
 
 class LinkTargets:
     """Where a link written in Markdown may lead: a page by its source file (and heading), or a
-    static file. Pages and summit session descriptions share this one rule."""
+    static file. Pages and summit session descriptions share this one rule.
 
-    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str):
+    `broken`, `drafts` and `held` name (as shown) the page sources that made no page: a link to a
+    broken one is a follow-on of its own error, a link to a draft or a page dated in the future says so."""
+
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str,
+                 broken: frozenset[str] = frozenset(), drafts: frozenset[str] = frozenset(),
+                 held: frozenset[str] = frozenset()):
         self.config, self.assets, self.relative_to = config, assets, relative_to
+        self.broken, self.drafts, self.held = broken, drafts, held
         self.by_rel = {p.rel: p for p in pages}
 
     def page(self, target: str, anchor: str) -> str:
         page = self.by_rel.get(target)
         if page is None:
-            raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
-                             f" | correct the path, relative to {self.relative_to}")
+            if f"content/{target}" in self.broken:
+                raise FollowOn(f"content/{target}")
+            if f"content/{target}" in self.drafts:
+                raise ValueError(f"the link points to content/{target}, which is a draft (`draft: true`)"
+                                 f" | publish it with `draft: false`, or remove the link until then")
+            if f"content/{target}" in self.held:
+                raise ValueError(f"the link points to content/{target}, which is dated in the future"
+                                 f" | it is published on its date (build with --future to see it now); remove the "
+                                 "link until then")
+            raise MissingTarget(f"the link points to content/{target}, which does not exist"
+                                f" | correct the path, relative to {self.relative_to}", self.nearest_page(target))
         if anchor and anchor not in page.parsed.ids:
             raise ValueError(f"content/{target} has no heading with the id `{anchor}`"
                              f" | its ids are: {', '.join(sorted(page.parsed.ids)) or 'none'}")
         return self.config.base_path + page.url.lstrip("/") + (f"#{anchor}" if anchor else "")
 
+    def nearest_page(self, target: str) -> str | None:
+        """The page source most like `target` (a typo, a missing .md, a folder for its index.md)."""
+        for guess in (target + ".md", target.rstrip("/") + "/index.md", target.removesuffix(".md") + "/index.md"):
+            if guess in self.by_rel:
+                return guess
+        sources = [rel for rel in self.by_rel if rel.endswith(".md")]
+        close = difflib.get_close_matches(target, sources, n=1, cutoff=0.75)
+        return close[0] if close else None
+
     def static(self, target: str) -> str:
         asset = self.assets.get(target.removeprefix("static/")) if target.startswith("static/") else None
         if asset is None:
-            raise ValueError(f"the link points to content/{target}, which is not a page or static file"
-                             " | link to a .md page or a file under content/static/")
+            near = self.nearest_page(target) if not target.startswith("static/") else None
+            if near is None:
+                files = [f"static/{rel}" for rel in self.assets]
+                near = next(iter(difflib.get_close_matches(target, files, n=1, cutoff=0.75)), None)
+            raise MissingTarget(f"the link points to content/{target}, which is not a page or static file"
+                                " | link to a .md page or a file under content/static/", near)
         return self.config.base_path + asset.output_path

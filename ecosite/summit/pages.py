@@ -38,17 +38,17 @@ def build_day(config: SiteConfig) -> date:
 
 
 def summit_pages(config: SiteConfig, pages: list[Page], data: SiteData,
-                 assets: dict[str, Asset]) -> Generated:
+                 assets: dict[str, Asset], broken: frozenset[str] = frozenset()) -> Generated:
     """The generator linking runs: edition pages, network views and calendar files."""
     generated = Generated()
     networks = sorted((p for p in pages if p.section == "networks" and not p.is_index),
                       key=lambda p: (p.meta.order if p.meta.order is not None else 1_000_000, p.url))
     by_slug = {network_slug(p): p for p in networks}
-    resolver = _DescriptionLinks(config, pages, assets, generated.warnings)
+    resolver = _DescriptionLinks(config, pages, assets, generated.warnings, broken)
     archive = SummitArchive(build_day(config))
     editions = sorted((r for key, r in data.items() if isinstance(r, SummitEdition)), key=lambda e: -e.year)
     for edition in editions:
-        view = _edition_view(edition, _Networks(by_slug, networks, edition, generated.errors), resolver,
+        view = _edition_view(edition, _Networks(by_slug, networks, edition, generated.errors, broken), resolver,
                              generated.errors)
         view.upcoming = edition.last_date >= archive.today
         archive.editions.append(view)
@@ -64,8 +64,9 @@ class _Networks:
     """Network slugs of one edition -> pages; an unknown slug is reported with the nearest known one."""
 
     def __init__(self, by_slug: dict[str, Page], ordered: list[Page], edition: SummitEdition,
-                 errors: list[ContentError]):
+                 errors: list[ContentError], broken: frozenset[str] = frozenset()):
         self.by_slug, self.ordered, self.edition, self.errors = by_slug, ordered, edition, errors
+        self.broken = broken
         self.used: set[str] = set()
 
     def pages(self, slugs: list[str], path: tuple, what: str) -> list[Page]:
@@ -76,10 +77,12 @@ class _Networks:
                 self.used.add(slug)
                 continue
             close = difflib.get_close_matches(slug, list(self.by_slug), n=1)
+            network_file = f"content/networks/{slug}.md"  # a file that failed to load: a follow-on problem
             self.errors.append(ContentError(self.edition.shown, self.edition.line_of(path + ("networks", n)),
                                             f"{what} names the network `{slug}`, which does not exist",
                                             f"did you mean `{close[0]}`?" if close else
-                                            f"known networks are: {', '.join(sorted(self.by_slug)) or 'none'}"))
+                                            f"known networks are: {', '.join(sorted(self.by_slug)) or 'none'}",
+                                            network_file if network_file in self.broken else ""))
         return found
 
     def in_use(self) -> list[Page]:
@@ -145,8 +148,9 @@ class _DescriptionLinks:
     """Session descriptions are Markdown: links to pages' .md files and static files are resolved
     like links in pages, relative to the summit folder, and reported at the description's line."""
 
-    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError]):
-        self.targets = LinkTargets(config, pages, assets, "content/summit/")
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], warnings: list[ContentError],
+                 broken: frozenset[str] = frozenset()):
+        self.targets = LinkTargets(config, pages, assets, "content/summit/", broken)
         self.warnings = warnings
 
     def render(self, edition: SummitEdition, session: SummitSession, path: tuple, errors: list[ContentError]) -> str:

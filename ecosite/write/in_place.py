@@ -14,8 +14,8 @@ import shutil
 from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 
-from ecosite.errors import BuildError, ContentError
 from ecosite.write import staging as output
+from ecosite.write.failures import write_failure
 
 Stamp = tuple[int, int]  # (size, mtime_ns) of an output file as the build left it
 
@@ -97,9 +97,7 @@ def patch_output(out: Path, files: OutputFiles, copies: dict[str, Path], copy_di
         written = _apply_changes(staging, files, copies, copy_digests, [*previous, *present], previous_copies)
         output.swap_in(staging, out)  # the same inodes, so the stamps taken in staging stay true
     except OSError as exc:
-        raise BuildError([ContentError(str(out), 0, f"could not write the site: {exc.strerror or exc}",
-                                       "free some disk space or make the folder writable, or pass --out "
-                                       "with another folder")]) from None
+        raise write_failure(exc, out, staging) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written

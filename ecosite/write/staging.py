@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
-from ecosite.errors import BuildError, ContentError
+from ecosite.write.failures import write_failure
 
 STAGING_MARK = ".staging-"
 _RENAME_EXCHANGE = 2
@@ -142,6 +142,4 @@ class write_errors:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
                  ) -> None:
         if isinstance(exc, OSError):
-            raise BuildError([ContentError(str(self.out), 0, f"could not write the site: {exc.strerror or exc}",
-                                           "free some disk space or make the folder writable, or pass --out "
-                                           "with another folder")]) from None
+            raise write_failure(exc, self.out, staging_dir(self.out)) from None

@@ -117,8 +117,36 @@ def test_links_that_leave_the_base_path_are_errors(check, small: Path):
     assert "the link /networks/" in result.stderr and "leads outside the site's address /eco/" in result.stderr
 
 
+def test_an_output_built_for_another_address_is_refused(check, small: Path):
+    out = built(small)
+    result = check("--root", str(small), "--out", str(out), "--base-url", "https://example.org/eco/", cwd=small)
+    assert result.returncode == 1
+    assert result.stderr == ("ecosite: output/ was built for https://example.org/, not https://example.org/eco/; "
+                             "build it again with `ecosite build --base-url https://example.org/eco/`\n")
+
+
+def test_an_output_built_with_drafts_is_refused_unless_asked_for(check, small: Path):
+    assert main(["build", "--root", str(small), "--drafts"]) == 0
+    refused = check("--root", str(small), cwd=small)
+    assert refused.returncode == 1
+    assert refused.stderr == ("ecosite: output/ was built with --drafts; build it again as it will be published "
+                              "(`ecosite build`), or pass the same --drafts to the check\n")
+    assert check("--root", str(small), "--drafts", cwd=small).returncode == 0
+
+
+def test_an_output_older_than_the_content_is_refused(check, small: Path):
+    assert main(["build", "--root", str(small)]) == 0
+    page = small / "content/networks/alpha.md"
+    page.write_text(page.read_text() + "\nMore.\n")
+    refused = check("--root", str(small), cwd=small)
+    assert refused.returncode == 1
+    assert refused.stderr == ("ecosite: content/networks/alpha.md changed after output/ was built; "
+                              "run `ecosite build` first, then check\n")
+
+
 def test_a_canonical_link_for_another_address_is_an_error(check, small: Path):
     out = built(small)
+    (small / ".ecosite-cache/outputs.json").unlink()  # an output from elsewhere: only its pages tell
     result = check("--root", str(small), "--out", str(out), "--base-url", "https://example.org/eco/", cwd=small)
     assert result.returncode == 1
     assert ("the canonical link https://example.org/ is not this page's address https://example.org/eco/"

@@ -12,6 +12,7 @@ from ecosite.commands.build import build
 from ecosite.commands.new import slugify
 from ecosite.content.documents import load_document
 from ecosite.content.models import NetworkMeta, NewsMeta, PageMeta, Person
+from ecosite.errors import BuildError
 from ecosite.project import Project
 
 
@@ -68,8 +69,20 @@ def test_new_news_is_dated_today_lists_the_networks_and_builds(real_project, tmp
     assert_every_field_is_explained(path)
     assert abs(datetime.date.fromisoformat(meta["date"]) - datetime.date.today()) <= datetime.timedelta(days=1)
     assert "# Known networks: digital-health, " in path.read_text()
-    build(Project(real_project, tmp_path / "out", drafts=True, strict=True))
+    result = build(Project(real_project, tmp_path / "out", drafts=True))
     assert (tmp_path / "out" / "news" / "lodz-hosts-the-2026-conference" / "index.html").is_file()
+    todo = "a `TODO` placeholder from `ecosite new` is still here - replace it with the real text, or delete the line"
+    shown = "content/news/lodz-hosts-the-2026-conference.md"
+    assert [str(w) for w in result.warnings] == [f"{shown}:11: {todo}", f"{shown}:30: {todo}"]
+
+
+def test_strict_builds_refuse_the_placeholders_of_a_new_file(real_project, tmp_path):
+    assert new(real_project, "news", "Headline") == 0
+    with pytest.raises(BuildError) as refused:
+        build(Project(real_project, tmp_path / "out", drafts=True, strict=True))
+    assert {e.path for e in refused.value.errors} == {"content/news/headline.md"}
+    assert all("TODO" in e.message for e in refused.value.errors)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("path, rel, url, title", [

@@ -224,16 +224,36 @@ def test_foreign_host_names_are_refused_so_dns_rebinding_reads_nothing(served, h
     assert b"About us." not in body
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "/about/"), ("GET", "/__ecosite/status"),
-                                            ("GET", "/__ecosite/live.js"), ("HEAD", "/__ecosite/events")])
-def test_a_foreign_origin_is_never_granted_cross_origin_reads(served, method, path):
-    """The status holds build errors (file names, lines): a page from another site must not read it."""
-    answer = served.request(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
-                            "Sec-Fetch-Site: cross-site\r\nConnection: close\r\n\r\n".encode())
+def test_a_foreign_origin_is_never_granted_cross_origin_reads(served):
+    answer = served.request(b"GET /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
+                            b"Sec-Fetch-Site: cross-site\r\nConnection: close\r\n\r\n")
     status, head, _ = _parse(answer)
     assert status == 200
     assert "access-control-allow-origin" not in head.lower()
     assert "access-control-allow-credentials" not in head.lower()
+
+
+FOREIGN = ["Origin: https://evil.example", "Origin: null", "Sec-Fetch-Site: cross-site", "Sec-Fetch-Site: same-site",
+           "Origin: http://127.0.0.1:1"]
+
+
+@pytest.mark.parametrize("path", ["/__ecosite/status", "/__ecosite/events", "/__ecosite/live.js"])
+@pytest.mark.parametrize("header", FOREIGN)
+def test_the_previews_own_endpoints_refuse_other_sites(served, path, header):
+    """The status and the event stream hold build errors (file names, lines): only the preview's pages may ask."""
+    answer = served.request(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{header}\r\nConnection: close\r\n\r\n"
+                            .encode())
+    status, _, body = _parse(answer)
+    assert status == 403
+    assert b"errors" not in body and b"event:" not in body
+
+
+def test_the_previews_own_pages_may_ask(served):
+    port = served.port
+    answer = served.request(f"GET /__ecosite/status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: "
+                            f"http://127.0.0.1:{port}\r\nSec-Fetch-Site: same-origin\r\nConnection: close\r\n\r\n"
+                            .encode())
+    assert _parse(answer)[0] == 200
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])

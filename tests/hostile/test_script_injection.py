@@ -102,7 +102,7 @@ def hostile_news_site(tmp_path_factory):
     """The real site and templates with one news item whose title and summary attack every output."""
     title = f'"><script>{PAYLOAD}</script> & <!-- ]]>'
     summary = f"</script><img src=x onerror={PAYLOAD}> ' \" ]]>"
-    source = page(f"title: '{title}'\nsummary: '{summary.replace(chr(39), chr(39) * 2)}'\ndate: 2030-01-02\n"
+    source = page(f"title: '{title}'\nsummary: '{summary.replace(chr(39), chr(39) * 2)}'\ndate: 2026-01-02\n"
                   "networks:\n  - workforce",
                   f"Body with {PAYLOAD} as text.\n")
     outcome = build_with(tmp_path_factory.mktemp("news"), {"content/news/hostile.md": source}, "real")

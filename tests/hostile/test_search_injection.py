@@ -25,7 +25,7 @@ SUMMARY = f"<script>{TRAP}</script> zebrafish summary <svg onload=\"{TRAP}\">"
 
 @pytest.fixture(scope="module")
 def hostile_search_site(tmp_path_factory):
-    source = page_source(f"title: '{TITLE}'\nsummary: '{SUMMARY}'\ndate: 2030-01-02",
+    source = page_source(f"title: '{TITLE}'\nsummary: '{SUMMARY}'\ndate: 2026-01-02",
                          f"Body with <img src=x onerror=\"{TRAP}\"> zebrafish text.\n")
     outcome = build_with(tmp_path_factory.mktemp("search"), {"content/news/hostile.md": source}, "real", search=True)
     assert outcome.code == 0, outcome.stderr

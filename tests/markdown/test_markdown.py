@@ -86,7 +86,8 @@ def test_same_page_anchor_must_exist():
 
 def test_site_absolute_paths_are_refused_in_favour_of_source_files():
     errors, _, _ = check("[x](/networks/workforce/)")
-    assert errors[0].hint == "link to the page's .md file relative to this one, e.g. ../networks/workforce.md"
+    assert errors[0].message == "the link `/networks/workforce/` is a web address, not a path to a file"
+    assert errors[0].hint == "write the path from this file instead: `../networks/workforce.md`"
 
 
 @pytest.mark.parametrize("plain, expected", [

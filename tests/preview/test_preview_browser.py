@@ -56,3 +56,31 @@ def test_a_broken_yaml_line_shows_the_overlay_until_it_is_fixed(preview, page: P
     values.write_text(good)
 
     expect(overlay).to_have_count(0, timeout=SEEN_WITHIN_MS)
+
+
+def test_the_overlay_shows_the_first_error_leaves_the_header_visible_and_collapses(preview, page: Page):
+    site = preview.project.root / "content/site.yaml"
+    values = preview.project.root / "content/about/values.yaml"
+    good_site, good = site.read_text(), values.read_text()
+    broken_line = good.splitlines().index("- name: Cohesiveness") + 1
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto(preview.url + "about/values/")
+    site.write_text(good_site.replace("language: en", "language: English"))  # a second, later error
+    values.write_text(good.replace("- name: Cohesiveness", "- name: Cohesiveness: broken"))
+    try:
+        overlay = page.locator("#ecosite-overlay")
+        expect(overlay).to_contain_text("content/site.yaml", timeout=SEEN_WITHIN_MS)
+        summary = overlay.locator("summary")
+        expect(summary).to_contain_text(f"content/about/values.yaml:{broken_line}:")  # the first error, up front
+        header, box = page.locator("header").first.bounding_box(), overlay.bounding_box()
+        assert header is not None and box is not None
+        assert header["y"] + header["height"] <= box["y"]  # the site's header is not covered
+        later = overlay.get_by_text("content/site.yaml")
+        expect(later).to_be_visible()
+        summary.click()
+        expect(later).to_be_hidden()
+        expect(summary).to_be_visible()
+    finally:
+        site.write_text(good_site)
+        values.write_text(good)
+    expect(page.locator("#ecosite-overlay")).to_have_count(0, timeout=SEEN_WITHIN_MS)

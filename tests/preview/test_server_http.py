@@ -94,7 +94,7 @@ def test_pages_get_the_live_reload_script_but_output_stays_clean(preview, port):
 def test_status_reports_the_build_as_json(preview, port):
     status, headers, body = get(port, "/__ecosite/status")
     assert status == 200 and headers["content-type"] == "application/json"
-    assert json.loads(body) == {"ok": True, "build": preview.session.state.number, "errors": []}
+    assert json.loads(body) == {"ok": True, "build": preview.session.state.number, "errors": [], "follow_ons": []}
 
 
 def test_event_stream_sends_the_current_build_at_once(preview, port):

@@ -190,8 +190,8 @@ def test_a_broken_link_in_a_description_is_an_error_and_an_insecure_one_a_warnin
         "        description: See [the plan](../about/plan.md) and [an old page](http://example.org/).\n")
     code, errors = build_with(project, programme, capsys)
     line = line_of(programme, "description:")
-    assert errors == [f"{FILE}:{line}: the link points to content/about/plan.md, which does not exist (or is a "
-                      "draft) - correct the path, relative to content/summit/"]
+    assert errors == [f"{FILE}:{line}: the link points to content/about/plan.md, which does not exist - "
+                      "correct the path, relative to content/summit/"]
     programme = programme.replace("../about/plan.md", "../networks/workforce.md")
     code, _ = build_with(project, programme, capsys)
     assert code == 0
