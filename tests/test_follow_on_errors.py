@@ -39,7 +39,7 @@ def test_a_tab_in_a_network_is_one_error_and_a_count_of_what_uses_it(real_projec
     assert code == 1
     assert len(lines) == 2, lines
     assert lines[0].startswith(f"{NETWORK}:7: ")
-    assert lines[1] == f"4 more problems in files that use {NETWORK}; fix it first"
+    assert lines[1] == f"10 more problems in files that use {NETWORK}; fix it first"
 
 
 def test_the_closing_line_counts_only_the_real_problem(real_project: Path):

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ecosite.commands.build import build
-from ecosite.markdown.parser import typographic
+from ecosite.content.typography import typographic
 from ecosite.project import Project
 
 REPO = Path(__file__).resolve().parent.parent

@@ -24,9 +24,9 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from ecosite.content.typography import typographic
 from ecosite.content.yamlsafe import YamlData
 from ecosite.errors import ContentError
-from ecosite.markdown.parser import typographic
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ALIASES = 50  # old addresses one page may keep; a 2 MB list of them wrote 140,000 redirect files

@@ -21,12 +21,12 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.replacements import RARE_RE, replace_rare
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ecosite.content.text import BIDI_CONTROLS, IGNORED_IN_URLS
+from ecosite.content.typography import with_typographer
 from ecosite.errors import ContentError
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -106,24 +106,8 @@ def _add_time_budget(md: MarkdownIt) -> None:
             ruler.at(rule.name, _budgeted(rule.fn, is_block), {"alt": rule.alt})
 
 
-def _dashes_and_ellipses(state: StateCore) -> None:
-    """markdown-it's `replacements` rule (-- and --- as dashes, ... as an ellipsis) without its
-    (c) (r) (tm) -> © ® ™, which would turn the "(c)" of a list "(a), (b), (c)" into ©."""
-    for token in state.tokens:
-        if token.type == "inline" and token.children and RARE_RE.search(token.content):
-            replace_rare(token.children)
-
-
-def _typographer(md: MarkdownIt) -> MarkdownIt:
-    """Curly quotes (smartquotes), dashes and ellipses (replacements), in text only: code spans and
-    code blocks keep their straight quotes. The parser must be made with the `typographer` option."""
-    md.enable(["replacements", "smartquotes"])
-    md.core.ruler.at("replacements", _dashes_and_ellipses)
-    return md
-
-
 def _make_parser() -> MarkdownIt:
-    md = _typographer(MarkdownIt("commonmark", {"html": False, "typographer": True}))
+    md = with_typographer(MarkdownIt("commonmark", {"html": False, "typographer": True}))
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
@@ -133,18 +117,6 @@ def _make_parser() -> MarkdownIt:
 
 
 MD = _make_parser()
-
-_TYPOGRAPHER = _typographer(MarkdownIt("zero", {"typographer": True}))
-
-
-def typographic(text: str) -> str:
-    """Plain text (a title, a summary) with the same quotes and dashes the Markdown pipeline gives
-    page bodies. Only the `text` rule runs, so nothing else in the string is interpreted."""
-    if not any(mark in text for mark in "\"'-.()+!?,"):
-        return text
-    tokens = _TYPOGRAPHER.parseInline(text)
-    return "".join(child.content for child in tokens[0].children or [])
-
 
 @dataclass
 class Heading:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import icalendar
 import pytest
 
-from ecosite.markdown.parser import typographic
+from ecosite.content.typography import typographic
 
 from .conftest import PAYLOAD, active_content, build_with, page, visible_text
 

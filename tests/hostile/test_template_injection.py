@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecosite.markdown.parser import typographic
+from ecosite.content.typography import typographic
 
 from .conftest import build_with, page, visible_text
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ecosite.content.typography import typographic
 from ecosite.errors import ContentError
 from ecosite.markdown import parser as markdown
 
@@ -96,4 +97,4 @@ def test_site_absolute_paths_are_refused_in_favour_of_source_files():
     ("Strategy 2024-2027 & *stars* stay as written", "Strategy 2024-2027 & *stars* stay as written"),
 ])
 def test_titles_and_summaries_get_the_same_typography_as_bodies(plain: str, expected: str):
-    assert markdown.typographic(plain) == expected
+    assert typographic(plain) == expected
