@@ -16,6 +16,7 @@ from .config import SiteConfig, load_config
 from .documents import load_document, load_yaml_file
 from .errors import BuildError, ContentError, fail_if
 from .models import PageMeta, Record, data_model, page_model, validate
+from .pagination import paginated_lists
 from .publishing import add_publishing_files
 from .render import render_site
 from .site import Asset, LinkTargets, Page, Site, check_collisions, fingerprint, page_url
@@ -23,7 +24,8 @@ from .sources import Source, discover
 from .summit_pages import summit_pages
 
 # Pages and files made from data rather than Markdown: (config, pages, data, assets) -> site.Generated.
-GENERATORS = [summit_pages]
+# Each sees the Markdown pages only, so a list never shows the pages of another generator.
+GENERATORS = [summit_pages, paginated_lists]
 
 
 @dataclass
@@ -144,7 +146,8 @@ def link(config: SiteConfig, pages: list[Page], data: dict[str, Record], assets:
     """Resolve URLs and cross references into one Site; every problem is raised at once."""
     generated = [generator(config, pages, data, assets) for generator in GENERATORS]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
-                files={name: body for g in generated for name, body in g.files.items()})
+                files={name: body for g in generated for name, body in g.files.items()},
+                paginators={url: part for g in generated for url, part in g.paginators.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     site.warnings += [w for g in generated for w in g.warnings]
     for item in config.nav:

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from .documents import load_yaml_file
 from .errors import ContentError
-from .models import ExternalUrl, Record, Text, validate
+from .models import ExternalUrl, Record, Slug, Text, validate
 
 
 def _timezone(value: str) -> str:
@@ -59,6 +59,17 @@ class Organisation(Record):
     email: Text | None = None
 
 
+PageSize = Annotated[int, Field(ge=1, le=1000)]
+
+
+class Lists(Record):
+    """How long lists are split into pages, and how much of its section a page lists (ecosite.pagination)."""
+
+    per_page: PageSize = 20
+    sections: dict[Slug, PageSize] = {}
+    section_links: PageSize = 10
+
+
 class SiteConfig(Record):
     """Site-wide settings; templates see it as `site`."""
 
@@ -71,6 +82,7 @@ class SiteConfig(Record):
     nav: list[NavItem] = []
     social: list[SocialLink] = []
     organisation: Organisation = Organisation()
+    lists: Lists = Lists()
 
     @property
     def base_path(self) -> str:

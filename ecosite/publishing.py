@@ -13,7 +13,7 @@ from typing import Protocol
 
 from . import compress, feeds, minify, redirects, search, sitemap
 from .render import make_environment, template_for
-from .site import Site
+from .site import LIST_KIND, Site
 
 
 class PublishOptions(Protocol):
@@ -51,7 +51,8 @@ def add_publishing_files(options: PublishOptions, site: Site, files: dict[str, b
         minify.minify_pages(files)
     searching = search_pages(site, options.templates_dir) if options.search else set()
     if searching:  # a site without a search page needs no index
-        skipped = hidden | searching
+        lists = {page.output_path for page in site.pages if page.source.kind == LIST_KIND}  # page 2.. of a list
+        skipped = hidden | searching | lists
         to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
         files.update(search.search_bundle(files, to_index))
     if options.gzip:

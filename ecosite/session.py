@@ -380,7 +380,7 @@ class Session:
                     body = None
                 keys.discard(("meta", page.rel))
                 keys.discard(("body", page.rel))
-                if _is_generated(page):  # made from data and the page list by a generator in link()
+                if page.source.kind == "data":  # made from data and the page list by a generator in link()
                     keys |= {("data", "*"), ("pages",)}
                 results.append((page.output_path, body, frozenset(keys), None))
             return results

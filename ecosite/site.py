@@ -18,6 +18,7 @@ from .markdown import Heading, ParsedMarkdown, parse
 from .models import SLUG_RE, PageMeta, Record
 from .sources import Source
 
+LIST_KIND = "list"  # the source kind of page 2.. of a paginated list (ecosite.pagination)
 FINGERPRINTED = {".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico",
                  ".woff", ".woff2"}
 
@@ -58,7 +59,8 @@ class Page:
 
     @property
     def is_index(self) -> bool:
-        return self.rel.endswith("index.md")
+        """A folder's index.md, or a later page of its paginated list (rel `news/index.md#/news/page/2/`)."""
+        return self.rel.split("#", 1)[0].endswith("index.md")
 
     @property
     def toc(self) -> list[Heading]:
@@ -86,6 +88,7 @@ class Site:
     assets: dict[str, Asset]
     warnings: list[ContentError] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # non-HTML output made from data, e.g. .ics
+    paginators: dict[str, object] = field(default_factory=dict)  # page URL -> its part of a long list
 
     def __post_init__(self) -> None:
         self.pages.sort(key=lambda p: p.url)
@@ -95,12 +98,29 @@ class Site:
         """A section's pages, index excluded: by `order`, then newest date, then title.
 
         Sorted once per site (templates ask on every page), returned as a fresh list each time."""
+        return list(self.members(name))
+
+    def members(self, name: str) -> list[Page]:
+        """The section's pages in order, shared: callers must not change the list."""
         memo = self.__dict__.setdefault("_sections", {})
         key = (name, len(self.pages))
         if key not in memo:
-            members = [p for p in self.pages if p.section == name and not (p.is_index and p.rel.count("/") == 1)]
-            memo[key] = sorted(members, key=_section_order)
-        return list(memo[key])
+            memo[key] = section_members([p for p in self.pages if p.section == name])
+        return memo[key]
+
+    def position(self, page: Page) -> int | None:
+        """Where a page stands in its section's order (None for an index or a page outside sections)."""
+        memo = self.__dict__.setdefault("_positions", {})
+        key = (page.section, len(self.pages))
+        if key not in memo:
+            memo[key] = {member.rel: number for number, member in enumerate(self.members(page.section))}
+        return memo[key].get(page.rel)
+
+
+def section_members(pages: list[Page]) -> list[Page]:
+    """Pages of one section as its lists show them: the index and later list pages left out, sorted."""
+    members = [p for p in pages if p.source.kind != LIST_KIND and not (p.is_index and p.rel.count("/") == 1)]
+    return sorted(members, key=_section_order)
 
 
 @dataclass
@@ -111,6 +131,7 @@ class Generated:
     files: dict[str, bytes] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
+    paginators: dict[str, object] = field(default_factory=dict)  # page URL -> ecosite.pagination.Paginator
 
     def add_page(self, source: Source, url: str, title: str, template: str, summary: str | None = None,
                  **context: object) -> Page:
