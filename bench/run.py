@@ -255,7 +255,7 @@ def summary(runs: dict[str, dict[str, dict]], single: str | None) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000, 5000, 10000])
     parser.add_argument("--quick", action="store_true", help="sizes 1,000 and 2,000, and 2,000 in one section")
     parser.add_argument("--single", type=int, default=None,
                         help="pages of the one-section site (default 5,000; 0 leaves it out)")
@@ -281,10 +281,12 @@ def main() -> int:
     parent = HERE.parent / "bench-sites" if args.keep else Path(tempfile.mkdtemp(prefix="ecosite-bench-"))
     runs: dict[str, dict[str, dict]] = {}
     try:
-        shutil.copytree(HERE.parent / "ecosite", parent / "engine" / "ecosite",
-                        ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+        for part in ("ecosite", "templates", "content", "static"):  # the project as it was when the run started
+            if (HERE.parent / part).is_dir():
+                shutil.copytree(HERE.parent / part, parent / "engine" / part,
+                                ignore=shutil.ignore_patterns("__pycache__", ".ecosite-cache"), dirs_exist_ok=True)
         for title, size, layout in sites:
-            root = synth.write_site(parent / f"site-{layout}-{size}", size, args.seed, layout)
+            root = synth.write_site(parent / f"site-{layout}-{size}", size, args.seed, layout, parent / "engine")
             results = runs[title] = {}
             for scenario in scenarios:
                 if layout == "single" and scenario not in ("loop", "cold", "body-edit", "title-edit", "hugo"):

@@ -110,17 +110,18 @@ def front_matter(rng: random.Random, section: str, number: int) -> str:
     return "\n".join(lines + ["---", ""])
 
 
-def write_site(target: Path, count: int, seed: int = 7, layout: str = "sections") -> Path:
-    """Create target/ with the real project plus `count` generated pages; returns target."""
+def write_site(target: Path, count: int, seed: int = 7, layout: str = "sections", project: Path = REPO) -> Path:
+    """Create target/ with the real project (`project`'s templates and content) plus `count` generated
+    pages; returns target."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copytree(REPO / "templates", target / "templates")
-    shutil.copytree(REPO / "content", target / "content")
-    if (REPO / "static").is_dir():
-        shutil.copytree(REPO / "static", target / "static")
+    shutil.copytree(project / "templates", target / "templates")
+    shutil.copytree(project / "content", target / "content")
+    if (project / "static").is_dir():
+        shutil.copytree(project / "static", target / "static")
     rng = random.Random(seed)
     pages = plan(count, rng, layout)
     for section in {section for section, _, _ in pages} - {"news"}:
