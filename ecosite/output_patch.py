@@ -61,6 +61,14 @@ class OutputFiles(MutableMapping):
     def __iter__(self) -> Iterator[str]:
         return iter(list(self.names))
 
+    def keep(self, name: str) -> None:
+        """List a file of the previous output as produced again, unchanged (a kept search shard)."""
+        self.names[name] = None
+
+    def path_of(self, name: str) -> Path | None:
+        """Where an unchanged file already is on disk (None for new bytes): to link rather than copy."""
+        return None if name in self.fresh or name not in self.names else self.out / name
+
     def __len__(self) -> int:
         return len(self.names)
 

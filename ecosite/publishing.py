@@ -54,6 +54,12 @@ def add_publishing_files(options: PublishOptions, site: Site, files: dict[str, b
         lists = {page.output_path for page in site.pages if page.source.kind == LIST_KIND}  # page 2.. of a list
         skipped = hidden | searching | lists
         to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
-        files.update(search.search_bundle(files, to_index))
+        # A rebuild's OutputFiles know which pages changed and where the last build's shards are.
+        changed, out = getattr(files, "touched", None), getattr(files, "out", None)
+        previous = search.read_shard_state(out) if changed is not None and out is not None else None
+        bundles, kept = search.search_bundles(files, to_index, changed, previous, getattr(files, "path_of", None))
+        files.update(bundles)
+        for name in kept:
+            files.keep(name)
     if options.gzip:
         compress.add_gzip_copies(files, copies)
