@@ -28,8 +28,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from ecosite.builder import Project  # noqa: E402
-from ecosite.serve import Preview  # noqa: E402
+from ecosite.pipeline import Project  # noqa: E402
+from ecosite.commands.serve import Preview  # noqa: E402
 
 PAGE = Path("content/about/mission.md")
 PAGE_URL = "about/mission/"

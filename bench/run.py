@@ -165,7 +165,7 @@ def run_scenario(scenario: str, root: Path, out: Path, search: bool) -> dict:
         pages = sum(1 for _ in out.rglob("*.html"))
         return {"seconds": seconds, "peak_mb": peak_mb(), "pages": pages}
     prepare(scenario, root)
-    from ecosite.builder import Project, build
+    from ecosite.pipeline import Project, build
     assert Path(sys.modules["ecosite"].__file__).is_relative_to(out.parent), "measuring the frozen copy"
     project = Project(root, out)
     project.search = search

@@ -12,10 +12,11 @@ import signal
 import sys
 from pathlib import Path
 
-from .builder import Project, build
-from .errors import BuildError
-from .output import OutputRefused, check_out_dir
-from .progress import BuildProgress
+from ecosite.pipeline import build
+from ecosite.project import Project
+from ecosite.errors import BuildError
+from ecosite.write.staging import OutputRefused, check_out_dir
+from ecosite.progress import BuildProgress
 
 USAGE_ERROR = 2
 
@@ -43,7 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build_options(build_parser)
     _add_publish_options(build_parser)
     # Each further command lives in its own module and registers its options here:
-    # serve (ecosite.server), check (ecosite.checks), new (ecosite.scaffold), schema (ecosite.schema).
+    # serve, check, new and schema (ecosite/commands/).
     for name, help_text in COMMAND_HELP.items():
         if name != "build":
             module = importlib.import_module(f"ecosite.{COMMAND_MODULES[name]}")
@@ -84,10 +85,10 @@ COMMAND_MODULES: dict[str, str] = {}
 # When a module exists it is registered here: name -> (module, help). Each module offers
 # add_arguments(parser) and run(args) -> exit code.
 _OPTIONAL_COMMANDS = {
-    "serve": ("server", "build, serve on http://127.0.0.1:8000 and rebuild on save"),
-    "check": ("checks", "check the built output: links, anchors, alt text, titles"),
-    "new": ("scaffold", "create a new network, news item or page"),
-    "schema": ("schema", "write JSON Schemas of the content models"),
+    "serve": ("commands.serve", "build, serve on http://127.0.0.1:8000 and rebuild on save"),
+    "check": ("commands.check", "check the built output: links, anchors, alt text, titles"),
+    "new": ("commands.new", "create a new network, news item or page"),
+    "schema": ("commands.schema", "write JSON Schemas of the content models"),
 }
 for _name, (_module, _help) in _OPTIONAL_COMMANDS.items():
     if importlib.util.find_spec(f"ecosite.{_module}") is not None:

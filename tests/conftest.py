@@ -91,7 +91,7 @@ def serve_directory(directory: Path):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The organisation's real site, built once per test session into a temporary folder."""
-    from ecosite.builder import Project, build
+    from ecosite.pipeline import Project, build
 
     out = tmp_path_factory.mktemp("site") / "output"
     build(Project(REPO, out))

@@ -7,9 +7,9 @@ import socket
 import time
 from pathlib import Path
 
-from ecosite.builder import Project
-from ecosite.preview import BuildState
-from ecosite.serve import Preview
+from ecosite.pipeline import Project
+from ecosite.preview.builds import PreviewState
+from ecosite.commands.serve import Preview
 
 BUILD_TIMEOUT = 30  # seconds a test waits for a rebuild before failing (a build takes one or two)
 
@@ -24,14 +24,14 @@ def start_preview(root: Path, poll: bool = False, drafts: bool = False) -> Previ
         raise
 
 
-def wait_for_build(preview: Preview, after: int, timeout: float = BUILD_TIMEOUT) -> BuildState:
+def wait_for_build(preview: Preview, after: int, timeout: float = BUILD_TIMEOUT) -> PreviewState:
     """The first build numbered above `after`; fails the test if none finishes in time."""
     state = preview.session.wait_for_build(after, timeout)
     assert state is not None, f"no build after build {after} within {timeout} s"
     return state
 
 
-def wait_until_quiet(preview: Preview, after: int, quiet: float = 0.4, timeout: float = BUILD_TIMEOUT) -> BuildState:
+def wait_until_quiet(preview: Preview, after: int, quiet: float = 0.4, timeout: float = BUILD_TIMEOUT) -> PreviewState:
     """The state once a build after `after` finished and nothing more was built or pending for `quiet` s."""
     wait_for_build(preview, after, timeout)
     deadline = time.monotonic() + timeout

@@ -23,7 +23,7 @@ def summit_project(target: Path) -> Path:
 
 def build_summit_site(target: Path) -> Path:
     """Build the fixture into target/output and return that folder."""
-    from ecosite.builder import Project, build
+    from ecosite.pipeline import Project, build
 
     project = summit_project(target / "project")
     out = target / "output"

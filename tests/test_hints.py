@@ -57,7 +57,7 @@ def _validator_functions(tree: ast.Module) -> set[str]:
 def error_sites() -> list[tuple[str, int, str, str | None]]:
     """(file, line, kind, hint text or None when missing) for every error construction in ecosite/."""
     sites = []
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         validators = _validator_functions(tree)
         for function in [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))] + [tree]:
@@ -66,7 +66,7 @@ def error_sites() -> list[tuple[str, int, str, str | None]]:
                 if not isinstance(node, ast.Call):
                     continue
                 kind = _name(node.func)
-                where = (path.name, node.lineno)
+                where = (path.relative_to(PACKAGE).as_posix(), node.lineno)
                 if kind == "ContentError":
                     hint = _argument(node, 3, "hint")
                     sites.append((*where, kind, None if hint is None else _text(hint) if _text(hint) is not None else "(computed)"))

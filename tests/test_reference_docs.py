@@ -16,11 +16,12 @@ import jinja2
 import pytest
 from pydantic import BaseModel
 
-from ecosite.builder import Project, generate
-from ecosite.config import SiteConfig
-from ecosite.models import PAGE_MODELS, PageMeta
-from ecosite.render import make_environment
-from ecosite.site import Page
+from ecosite.pipeline import Project, generate
+from ecosite.content.config import SiteConfig
+from ecosite.content.models import PageMeta
+from ecosite.registry import PAGE_MODELS
+from ecosite.render.templates import make_environment
+from ecosite.site.model import Page
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

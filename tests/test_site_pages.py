@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ecosite.builder import Project, build
+from ecosite.pipeline import Project, build
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seeds/focused-topic-networks.txt")

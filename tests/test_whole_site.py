@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SITES, copy_project
-from ecosite.builder import Project, build
+from ecosite.pipeline import Project, build
 from ecosite.errors import BuildError
 
 SMALL = SITES / "small"

@@ -15,11 +15,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecosite import markdown
-from ecosite.builder import Project, generate
-from ecosite.documents import load_document, load_yaml_file
+from ecosite.markdown import parser as markdown
+from ecosite.pipeline import Project, generate
+from ecosite.content.documents import load_document, load_yaml_file
 from ecosite.errors import BuildError, ContentError
-from ecosite.models import data_model, page_model, validate
+from ecosite.content.models import validate
+from ecosite.registry import data_model, page_model
 
 from .conftest import active_content, make_project, run_cli
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ecosite import markdown
+from ecosite.markdown import parser as markdown
 
 from .conftest import build_with, page
 

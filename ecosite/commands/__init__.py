@@ -1,0 +1,1 @@
+"""The commands besides build: serve, check, new, schema."""

@@ -1,0 +1,1 @@
+"""Reading content: discovery, text decoding, strict YAML, front matter, typed records, site.yaml."""

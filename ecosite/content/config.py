@@ -1,0 +1,124 @@
+"""Configuration: `content/site.yaml` -> SiteConfig, one typed record that refuses unknown keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import AfterValidator, Field, model_validator
+
+from ecosite.content.documents import load_yaml_file
+from ecosite.errors import ContentError
+from ecosite.content.models import ExternalUrl, Record, Slug, Text, validate
+
+
+def _timezone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError(f"`{value}` is not a known time zone | write an IANA name such as Europe/Brussels")
+    return value
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    unsafe = set(value) & set(" \t\n\"'<>\\^`{|}@")  # breaks out of attributes, or hides the real host
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or unsafe:
+        raise ValueError(f"`{value}` is not a site address | write the full address, e.g. https://www.example.org/")
+    return value if value.endswith("/") else value + "/"
+
+
+BaseUrl = Annotated[str, AfterValidator(_base_url)]
+
+
+class NavItem(Record):
+    """A navigation entry: a page of the site (its source file) or an outside address."""
+
+    title: Text
+    page: Text | None = None
+    url: ExternalUrl | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "NavItem":
+        if (self.page is None) == (self.url is None):
+            raise ValueError("give either `page` or `url` | `page: about/index.md` for a page of this site, `url:` for another site")
+        return self
+
+
+class SocialLink(Record):
+    name: Text
+    url: ExternalUrl
+
+
+class Organisation(Record):
+    legal_name: Text | None = None
+    city: Text | None = None
+    country: Text | None = None
+    founded: Text | None = None
+    transparency_register: Text | None = None
+    email: Text | None = None
+
+
+PageSize = Annotated[int, Field(ge=1, le=1000)]
+
+
+class Lists(Record):
+    """How long lists are split into pages, and how much of its section a page lists (ecosite.site.pagination)."""
+
+    per_page: PageSize = 20
+    sections: dict[Slug, PageSize] = {}
+    section_links: PageSize = 10
+
+
+class SiteConfig(Record):
+    """Site-wide settings; templates see it as `site`."""
+
+    title: Text
+    short_title: Text | None = None
+    description: Text | None = None
+    base_url: BaseUrl = "http://localhost:8000/"
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    nav: list[NavItem] = []
+    social: list[SocialLink] = []
+    organisation: Organisation = Organisation()
+    lists: Lists = Lists()
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL ('/' or '/eco/'): every internal link starts with it."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def load_config(content_dir: Path, base_url: str | None = None) -> tuple[SiteConfig, list[ContentError]]:
+    """Read and validate site.yaml; `base_url` (from --base-url) overrides the file's.
+
+    On errors a stand-in config is returned with them, so the other stages can still report
+    their own problems in the same run.
+    """
+    rel = "content/site.yaml"
+    path = content_dir / "site.yaml"
+    if not path.is_file():
+        return _stand_in({}), [ContentError(rel, 0, "site.yaml is missing", "create content/site.yaml with at least `title:`")]
+    try:
+        data = load_yaml_file(path, rel)
+    except ContentError as error:
+        return _stand_in({}), [error]
+    if not isinstance(data.value, dict):
+        return _stand_in({}), [ContentError(rel, 1, "site.yaml must be `key: value` lines", "start with `title: ...`")]
+    if base_url is not None:
+        data.value["base_url"] = base_url
+        data.lines[("base_url",)] = 0
+    config, errors = validate(SiteConfig, data, rel, {})
+    return (config, []) if config else (_stand_in(data.value), errors)
+
+
+def _stand_in(raw: dict) -> SiteConfig:
+    timezone = raw.get("timezone")
+    valid_tz = isinstance(timezone, str) and timezone in available_timezones()
+    return SiteConfig(title="(invalid site.yaml)", timezone=timezone if valid_tz else "UTC")

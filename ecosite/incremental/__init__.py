@@ -1,0 +1,1 @@
+"""The incremental engine: build state, change detection, the build cache, worker processes."""

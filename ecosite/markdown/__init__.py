@@ -1,0 +1,1 @@
+"""Markdown: markdown-it-py configured once, with our link and heading rules."""

@@ -1,0 +1,253 @@
+"""Markdown: markdown-it-py configured once, safe by construction.
+
+Raw HTML is off, link schemes are allow-listed, headings get unique ids, and links written to
+other pages' source files (`../networks/workforce.md#aims`) are resolved to their URLs. Parsing
+and rendering are separate steps, so the site can learn every page's headings before any link is
+checked. Some inputs make any CommonMark parser slow (a paragraph of 100,000 `![` is quadratic), so
+every parsing rule checks a per-page time budget and a page over it is an error, never a hang.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ecosite.errors import ContentError
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def slugify(text: str) -> str:
+    """Heading text -> an id made of ASCII letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+PARSE_SECONDS = 5.0
+"""The time one page body may take to parse: real pages take milliseconds, a 2 MB one about 2 s."""
+
+
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class BodyProblem(Exception):
+    """A page body that parsing refuses; `line` is 0-based in the body, placed in the file by `located`."""
+
+    def __init__(self, line: int, message: str, hint: str):
+        super().__init__(message)
+        self.line, self.message, self.hint = line, message, hint
+
+    def located(self, shown: str, body_line: int) -> ContentError:
+        return ContentError(shown, body_line + self.line, self.message, self.hint)
+
+
+class MarkdownTooSlow(BodyProblem):
+    """Parsing ran over its time budget while reading the block at `line`."""
+
+    def __init__(self, line: int):
+        super().__init__(line, f"this part of the page takes over {PARSE_SECONDS:g} seconds to read",
+                         "break up long runs of [ ! * _ ` > or - characters here, or split the page")
+
+
+CLOCK_EVERY = 64  # rule calls between two reads of the clock; each call is microseconds of work
+_budget = threading.local()  # per parsing thread: .deadline (thread CPU seconds, or None) and .line
+
+
+def _check_budget() -> None:
+    """The thread's CPU clock is a slow system call (a fifth of a build when read on every rule call).
+    CPU time never runs ahead of the wall clock, so it is read only once the cheap wall clock says the
+    budget could be spent, and then on every CLOCK_EVERY-th rule call."""
+    deadline = getattr(_budget, "deadline", None)
+    if deadline is not None and time.perf_counter() > _budget.wall_deadline:
+        calls = _budget.calls = getattr(_budget, "calls", 0) + 1
+        if not calls % CLOCK_EVERY and time.thread_time() > deadline:
+            raise MarkdownTooSlow(_budget.line)
+
+
+def _budgeted(fn, is_block: bool = False):  # noqa: ANN001, ANN202 - wraps markdown-it rule functions
+    def rule(*args):  # noqa: ANN002, ANN202
+        if is_block:
+            _budget.line = args[1]  # block rules are called as (state, start_line, end_line, silent)
+        _check_budget()
+        return fn(*args)
+    return rule
+
+
+def _inline_by_block(state: StateCore) -> None:
+    """markdown-it's core `inline` rule, remembering which block is parsed for the time-budget error."""
+    for token in state.tokens:
+        if token.type == "inline":
+            _budget.line = token.map[0] if token.map else getattr(_budget, "line", 0)
+            token.children = token.children if token.children is not None else []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _add_time_budget(md: MarkdownIt) -> None:
+    """Make every parsing rule check the time budget first, so no input can make a page hang."""
+    md.core.ruler.at("inline", _inline_by_block)
+    for ruler, is_block in ((md.block.ruler, True), (md.inline.ruler, False), (md.inline.ruler2, False),
+                            (md.core.ruler, False)):
+        for rule in [r for r in ruler.__rules__ if r.name != "text"]:  # `text` is hot and always cheap
+            ruler.at(rule.name, _budgeted(rule.fn, is_block), {"alt": rule.alt})
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    md.validateLink = lambda url: True  # every link is checked by `check_links` instead, with a line
+    _add_time_budget(md)
+    return md
+
+
+MD = _make_parser()
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass
+class ParsedMarkdown:
+    """A page body after parsing: tokens plus what other stages need to know about it."""
+
+    tokens: list[Token]
+    headings: list[Heading] = field(default_factory=list)
+    env: dict = field(default_factory=dict)
+
+    @property
+    def ids(self) -> set[str]:
+        return {h.id for h in self.headings}
+
+    @property
+    def toc(self) -> list[Heading]:
+        """Headings below the page title, for a table of contents."""
+        return [h for h in self.headings if h.level >= 2]
+
+
+def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
+    """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`, BodyProblem."""
+    env: dict = {}
+    _budget.deadline, _budget.line = time.thread_time() + seconds, 0
+    _budget.wall_deadline = time.perf_counter() + seconds
+    try:
+        tokens = MD.parse(body, env)
+    finally:
+        _budget.deadline = None
+    _refuse_hidden_direction_changes(tokens)
+    parsed = ParsedMarkdown(tokens, env=env)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            title = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+            parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), title))
+    return parsed
+
+
+def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
+    """An entity such as &#x202E; decodes to a bidirectional override the file check cannot see."""
+    line = 0
+    for token in tokens:
+        line = token.map[0] if token.map else line
+        for child in token.children or []:
+            bad = sorted(set(child.content) & _BIDI_CONTROLS)
+            if bad:
+                raise BodyProblem(line, f"an HTML entity here writes the invisible direction control "
+                                  f"U+{ord(bad[0]):04X}, which can make text read backwards",
+                                  "remove the &#...; code")
+
+
+def link_tokens(tokens: list[Token]):
+    """Every (token, attribute, line index) for links and images, footnotes included."""
+    line = 0
+    for token in tokens:
+        if token.map:
+            line = token.map[0]
+        for child in token.children or []:
+            if child.type == "link_open":
+                yield child, "href", line
+            elif child.type == "image":
+                yield child, "src", line
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser would see, after dropping the invisible characters it ignores."""
+    match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", unquote(url)))
+    return match.group(1).lower() if match else None
+
+
+Resolver = Callable[[str, str], str]
+"""(target source path relative to content/, anchor) -> URL; raises ValueError with a hint."""
+
+
+def resolve_links(parsed: ParsedMarkdown, rel: str, shown: str, body_line: int,
+                  resolve_page: Resolver, resolve_static: Callable[[str], str],
+                  warnings: list[ContentError]) -> list[ContentError]:
+    """Check every link's scheme and rewrite links to source files into site URLs, in place."""
+    errors: list[ContentError] = []
+    folder = posixpath.dirname(rel)
+    for token, attr, index in link_tokens(parsed.tokens):
+        line = body_line + index
+        url = str(token.attrGet(attr) or "")
+        scheme = scheme_of(url)
+        if scheme is not None:
+            if scheme not in SAFE_SCHEMES or (attr == "src" and scheme not in ("http", "https")):
+                errors.append(ContentError(shown, line, f"the link `{_short(url)}` uses the unsafe scheme `{scheme}:`",
+                                           "link to an https:// address or to another page's .md file"))
+            elif scheme == "http":
+                warnings.append(ContentError(shown, line, f"the link `{_short(url)}` is not secure (http)",
+                                             "use https:// if the site supports it"))
+            continue
+        if attr == "src" and not token.content.strip() and not _alt_text(token):
+            warnings.append(ContentError(shown, line, "an image has no alt text",
+                                         "describe the image inside the brackets: ![what it shows](file.png)"))
+        if url.startswith("#"):
+            if url[1:] and url[1:] not in parsed.ids and not url[1:].startswith("fn"):
+                errors.append(ContentError(shown, line, f"the link `{url}` points to no heading on this page",
+                                           f"headings here have the ids: {', '.join(sorted(parsed.ids)) or 'none'}"))
+            continue
+        if url.startswith("/") or not url:
+            errors.append(ContentError(shown, line, f"the link `{_short(url)}` is not a path to a source file",
+                                       "link to the page's .md file relative to this one, e.g. ../networks/workforce.md"))
+            continue
+        path, _, anchor = url.partition("#")
+        target = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        try:
+            if path.endswith(".md"):
+                token.attrSet(attr, resolve_page(target, anchor))
+            else:
+                token.attrSet(attr, resolve_static(target) + (f"#{anchor}" if anchor else ""))
+        except ValueError as problem:
+            message, _, hint = str(problem).partition(" | ")
+            errors.append(ContentError(shown, line, message, hint))
+    return errors
+
+
+def _alt_text(token: Token) -> str:
+    return "".join(child.content for child in token.children or [])
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "..."
+
+
+def render(parsed: ParsedMarkdown) -> str:
+    return MD.renderer.render(parsed.tokens, MD.options, parsed.env)

@@ -1,0 +1,1 @@
+"""Outputs besides the pages: sitemap, feed, redirects, search index, minify, gzip."""

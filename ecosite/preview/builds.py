@@ -1,0 +1,162 @@
+"""Preview session: the builds of one `ecosite serve`, numbered, and the state browsers are told about.
+
+A rebuild is one call into the engine (`Rebuilder.rebuild`), the same stages as `ecosite build`, so
+the preview can never show something a real build would not produce. A failed rebuild leaves the
+last good site in output/ (the engine's atomic swap) and records the errors for the overlay.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from ecosite.project import BuildResult, Project, StageCallback
+from ecosite.errors import BuildError, ContentError
+from ecosite.write.staging import OutputRefused
+from ecosite.progress import BuildProgress
+from ecosite.incremental.engine import Engine
+
+
+class Rebuilder:
+    """The one way the preview enters the engine: rebuild the project, given what changed.
+
+    It holds one Engine for the whole preview, so its cache stays in memory between saves.
+    `changed` names the files the watcher saw change; the engine decides what to reload and re-render.
+    Changes seen by a build that failed are handed on to the next one, so fixing one file never hides
+    another edit made in the same burst. The first build checks everything.
+    """
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.engine = Engine(project)
+        self.unbuilt: frozenset[Path] = frozenset()  # changes that no successful build has seen yet
+
+    def rebuild(self, changed: frozenset[Path], on_stage: StageCallback) -> BuildResult:
+        pending = self.unbuilt | changed
+        try:
+            result = self.engine.rebuild(changed_paths=pending or None, on_stage=on_stage)
+        except BaseException:
+            self.unbuilt = pending
+            raise
+        self.unbuilt = frozenset()
+        return result
+
+
+@dataclass(frozen=True)
+class PreviewState:
+    """What the last build attempt left: its number, whether it worked, and what is being served."""
+
+    number: int = 0
+    ok: bool = False
+    errors: tuple[ContentError, ...] = ()
+    served: frozenset[str] = frozenset()  # output paths of the last good build
+    milliseconds: int = 0
+    base_path: str = "/"  # where the site lives on its host, e.g. /eco/ for https://example.org/eco/
+
+    def as_json(self) -> dict:
+        return {"ok": self.ok, "build": self.number,
+                "errors": [{"path": e.path, "line": e.line, "message": e.message, "hint": e.hint}
+                           for e in self.errors]}
+
+
+@dataclass
+class PreviewBuilds:
+    """Runs builds one at a time and lets server threads wait for the next one."""
+
+    project: Project
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def __post_init__(self) -> None:
+        self.rebuilder = Rebuilder(self.project)
+        self.token = secrets.token_hex(8)  # tells a browser tab that the server was restarted
+        self._state = PreviewState()
+        self._changed = threading.Condition()
+        self._building = threading.Lock()
+        self.closed = False
+
+    @property
+    def state(self) -> PreviewState:
+        return self._state
+
+    @property
+    def building(self) -> bool:
+        return self._building.locked()
+
+    def rebuild(self, changed: frozenset[Path] | set[Path] = frozenset()) -> PreviewState:
+        """Build once, print the outcome, publish the new state to waiting browsers."""
+        with self._building:
+            started = time.perf_counter()
+            previous = self._state
+            try:
+                with BuildProgress(self.out) as progress:  # a status line on a terminal when a build is slow
+                    result = self.rebuilder.rebuild(frozenset(changed), progress.stage)
+            except BuildError as failure:
+                errors = tuple(failure.errors)
+            except OutputRefused as refused:
+                errors = (ContentError(str(self.project.out), 0, str(refused),
+                                       "move or remove it, or pass another --out"),)
+            except Exception as problem:  # noqa: BLE001 - the preview outlives any one failed build
+                errors = (ContentError(str(self.project.out), 0,
+                                       f"the build stopped: {type(problem).__name__}: {problem}",
+                                       "fix the cause, then save any file to try again"),)
+            else:
+                milliseconds = int((time.perf_counter() - started) * 1000)
+                state = PreviewState(previous.number + 1, True, (),
+                                   frozenset(result.files) | frozenset(result.copies), milliseconds,
+                                   result.site.config.base_path)
+                self._publish(state)
+                self._report_success(state, result, changed)
+                return state
+            state = PreviewState(previous.number + 1, False, errors, previous.served,
+                               int((time.perf_counter() - started) * 1000), previous.base_path)
+            self._publish(state)
+            self._report_failure(state)
+            return state
+
+    def _publish(self, state: PreviewState) -> None:
+        with self._changed:
+            self._state = state
+            self._changed.notify_all()
+
+    def wait_for_build(self, after: int, timeout: float) -> PreviewState | None:
+        """The first state newer than build `after`, or None after `timeout` or once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closed or self._state.number > after, timeout)
+            if self.closed or self._state.number <= after:
+                return None
+            return self._state
+
+    def close(self) -> None:
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+    def _report_success(self, state: PreviewState, result: BuildResult, changed: set[Path]) -> None:
+        what = _describe(changed, self.project.root)
+        print(f"{what}Built {len(result.site.pages)} pages in {state.milliseconds} ms (build {state.number})",
+              file=self.out, flush=True)
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=self.err, flush=True)
+
+    def _report_failure(self, state: PreviewState) -> None:
+        for error in state.errors:
+            print(error, file=self.err)
+        count = len(state.errors)
+        serving = "still serving the last good site" if state.served else "nothing to serve until it builds"
+        print(f"Build {state.number} failed: {count} problem{'s' if count != 1 else ''}; {serving}.",
+              file=self.err, flush=True)
+
+
+def _describe(changed: set[Path], root: Path) -> str:
+    if not changed:
+        return ""
+    names = sorted(path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+                   for path in changed)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"Changed {shown}. "

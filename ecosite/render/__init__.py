@@ -1,0 +1,1 @@
+"""Rendering: the Jinja environment, template helpers and dependency recording."""

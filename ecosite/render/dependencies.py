@@ -1,0 +1,318 @@
+"""Dependency recording: what each rendered page read, so a rebuild re-renders only what changed.
+
+While a page renders, every input it touches is noted as a key:
+
+- ("template", name): a template it extended, included or imported (found or not);
+- ("meta", rel) / ("at", url): another page's front matter and URL (links, page_of, navigation, breadcrumbs);
+- ("body", rel): another page's rendered body or headings (a template read `.content`, `.toc` or `.parsed`);
+- ("section", name): the members of a section, in order, and their front matter; ("section-count", name):
+  only how many there are (`{% if section("news") %}`);
+- ("pages-urls",): which pages the site has and their addresses (a template looped over `pages`; any
+  other attribute it then read of a page is noted as that page's ("meta", rel));
+- ("pages",): every page's front matter (what a generator in link() may have read);
+- ("data", key) / ("data", "*"): one data file, or all of them;
+- ("asset", name): a static file's fingerprinted address;
+- ("list", url): which items the page at url shows of its paginated list, and the list's pages;
+- ("neighbours", rel): which pages a page's bounded section navigation names (not what they say).
+
+`signature(site, key)` says what a key stands for now; a page is re-rendered when one of its keys'
+signatures differs from the build that rendered it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import jinja2
+
+from ecosite.render.templates import Helpers, NavLink
+from ecosite.site.model import Page, Site
+
+Key = tuple[str, ...]
+BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
+ADDRESS_ATTRIBUTES = frozenset({"url", "rel", "output_path", "section", "is_index", "source"})
+
+_recording: set[Key] | None = None
+
+
+def note(key: Key) -> None:
+    if _recording is not None:
+        _recording.add(key)
+
+
+class Recording:
+    """`with Recording() as keys:` collects the keys read while rendering one page."""
+
+    def __enter__(self) -> set[Key]:
+        global _recording
+        self.keys: set[Key] = set()
+        _recording = self.keys
+        return self.keys
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _recording
+        _recording = None
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that notes every template loaded and every other page's body read."""
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002, ANN001 - Jinja's signature
+        if isinstance(name, str):
+            note(("template", name))
+        elif isinstance(name, jinja2.Template) and name.name:
+            note(("template", name.name))
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):  # noqa: A002, ANN001
+        if not isinstance(names, jinja2.runtime.Undefined):
+            for name in names:
+                note(("template", name if isinstance(name, str) else str(getattr(name, "name", name))))
+        return super().select_template(names, parent, globals)
+
+    def list_templates(self, extensions=None, filter_func=None):  # noqa: ANN001
+        """Listed once per environment: the set of template names is part of the cache's signature."""
+        if extensions is not None or filter_func is not None:
+            return super().list_templates(extensions, filter_func)
+        if not hasattr(self, "_listed"):
+            self._listed = super().list_templates()
+        return self._listed
+
+    def getattr(self, obj, attribute):  # noqa: ANN001 - every `a.b` in a template: kept lean
+        if _recording is not None and isinstance(obj, Page) and attribute not in ADDRESS_ATTRIBUTES:
+            note_attribute(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            return jinja2.Environment.getattr(self, obj, attribute)
+
+    def getitem(self, obj, argument):  # noqa: ANN001
+        if _recording is not None and isinstance(obj, Page) and argument not in ADDRESS_ATTRIBUTES:
+            note_attribute(obj, str(argument))
+        return super().getitem(obj, argument)
+
+
+def note_attribute(page: Page, attribute: str) -> None:
+    """A template read something of a page other than its address."""
+    if attribute in BODY_ATTRIBUTES:
+        note(("body", page.rel))
+    elif attribute == "context":  # a page generated from data: its context is made of the data files
+        note(("data", "*"))
+    else:
+        note(("meta", page.rel))
+
+
+class TrackedPages(list):
+    """The site's page list as templates see it: using it depends on which pages exist, at which address."""
+
+    def __iter__(self) -> Iterator[Page]:
+        note(("pages-urls",))
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        note(("pages-urls",))
+        return super().__len__()
+
+    def __getitem__(self, index):  # noqa: ANN001
+        note(("pages-urls",))
+        return super().__getitem__(index)
+
+    def __contains__(self, item: object) -> bool:
+        note(("pages-urls",))
+        return super().__contains__(item)
+
+
+class TrackedSection(list):
+    """A section's pages: asking only whether there are any depends on their number, not on them."""
+
+    def __init__(self, name: str, members: list[Page]):
+        super().__init__(members)
+        self.name = name
+
+    def __bool__(self) -> bool:
+        note(("section-count", self.name))
+        return list.__len__(self) > 0
+
+    def __len__(self) -> int:
+        note(("section-count", self.name))
+        return list.__len__(self)
+
+    def __iter__(self) -> Iterator[Page]:
+        note(("section", self.name))
+        return list.__iter__(self)
+
+    def __getitem__(self, index):  # noqa: ANN001
+        note(("section", self.name))
+        return list.__getitem__(self, index)
+
+    def __contains__(self, item: object) -> bool:
+        note(("section", self.name))
+        return list.__contains__(self, item)
+
+
+class TrackedData(Mapping):
+    """The data files as templates see them: `data["summit/2025"]` depends on that file only."""
+
+    def __init__(self, data: Mapping):
+        self._data = data
+
+    def __getitem__(self, key: str):  # noqa: ANN204
+        note(("data", key))
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        note(("data", "*"))
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        note(("data", "*"))
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        note(("data", str(key)))
+        return key in self._data
+
+
+class TrackedSite:
+    """What render_page reads from the site, with the page list and data tracked."""
+
+    def __init__(self, site: Site):
+        self.config = site.config
+        self.data = TrackedData(site.data)
+        self.pages = TrackedPages(site.pages)
+        self.files = site.files if hasattr(site, "files") else {}
+
+
+class TrackingHelpers(Helpers):
+    """The template helpers, noting which pages, sections and assets each page used."""
+
+    def __init__(self, site: Site):
+        super().__init__(site)
+        self.by_url = {page.url: page for page in site.pages}
+
+    def url(self, target: object) -> str:
+        if isinstance(target, Page):
+            note(("meta", target.rel))
+        elif str(target).endswith(".md"):
+            note(("meta", str(target)))
+        return super().url(target)
+
+    def asset(self, name: str) -> str:
+        note(("asset", name))
+        return super().asset(name)
+
+    def section(self, name: str) -> list[Page]:
+        return TrackedSection(name, super().section(name))
+
+    def page(self, rel: str) -> Page:
+        note(("meta", rel))
+        return super().page(rel)
+
+    def page_at(self, url: str) -> Page | None:
+        note(("at", url))
+        return super().page_at(url)
+
+    def paginator(self, page: Page):  # noqa: ANN201
+        note(("list", page.url))
+        return super().paginator(page)
+
+    def section_nav(self, page: object):  # noqa: ANN201
+        if isinstance(page, Page):
+            note(("neighbours", page.rel))
+        return super().section_nav(page)
+
+    def navigation(self, current: Page) -> list[NavLink]:
+        for item in self.site.config.nav:
+            if item.page:
+                note(("meta", item.page))
+        return super().navigation(current)
+
+    def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
+        """As Helpers.breadcrumbs, with the URL index built once per build instead of once per page."""
+        crumbs = []
+        parts = page.url.strip("/").split("/") if page.url != "/" else []
+        for depth in range(len(parts)):
+            url = "/" + "".join(f"{p}/" for p in parts[:depth])
+            note(("at", url))
+            ancestor = self.by_url.get(url)
+            if ancestor is not None and ancestor is not page:
+                crumbs.append((ancestor.title, Helpers.url(self, ancestor)))
+        return crumbs
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def meta_signature(page: Page) -> str:
+    """Everything about a page except its body: what listings, links and navigation can show."""
+    return digest(page.rel, page.url, page.meta.model_dump_json())
+
+
+class Signatures:
+    """The current value of every dependency key, computed once per build and only when asked."""
+
+    def __init__(self, site: Site, meta: dict[str, str], templates: dict[str, str]):
+        self.site = site
+        self.meta = meta
+        self.templates = templates
+        self.data = {}
+        self.by_url = {page.url: page.rel for page in site.pages}
+        self.memo: dict[Key, str] = {}
+
+    def __call__(self, key: Key) -> str:
+        if key not in self.memo:
+            self.memo[key] = self._compute(key)
+        return self.memo[key]
+
+    def _compute(self, key: Key) -> str:
+        kind = key[0]
+        site = self.site
+        if kind == "template":
+            return self.templates.get(key[1], "missing")
+        if kind == "meta":
+            return self.meta.get(key[1], "missing")
+        if kind == "body":
+            page = site.by_rel.get(key[1])
+            return digest(page.content, [(h.level, h.id, h.title) for h in page.parsed.headings]) if page else "missing"
+        if kind == "at":
+            rel = self.by_url.get(key[1])
+            return self.meta[rel] if rel else "missing"
+        if kind == "section":
+            return digest(*(self.meta[page.rel] for page in site.section(key[1])))
+        if kind == "section-count":
+            return str(len(site.section(key[1])))
+        if kind == "pages":
+            return digest(*(self.meta[page.rel] for page in site.pages))
+        if kind == "pages-urls":
+            return digest(*(f"{page.rel} {page.url}" for page in site.pages))
+        if kind == "data":
+            if key[1] == "*":
+                return digest(*(f"{name}={self.data.get(name, '')}" for name in site.data))
+            return self.data.get(key[1], "missing") if key[1] in site.data else "missing"
+        if kind == "asset":
+            asset = site.assets.get(key[1])
+            return asset.output_path if asset else "missing"
+        if kind == "list":
+            part = site.paginators.get(key[1])
+            return digest(meta_signature(part.page), part.number, part.urls,
+                          *(item.rel for item in part.items)) if part else "missing"
+        if kind == "neighbours":
+            page = site.by_rel.get(key[1])
+            nav = Helpers(site).section_nav(page) if page else None
+            return digest(*((nav.index and nav.index.rel, nav.total, nav.previous and nav.previous.rel,
+                             nav.next and nav.next.rel, *(p.rel for p in nav.pages)) if nav else ("none",)))
+        return "unknown"
+
+
+def template_signatures(templates_dir: Path) -> dict[str, str]:
+    """name -> content digest of every file under templates/."""
+    found = {}
+    if templates_dir.is_dir():
+        for path in sorted(templates_dir.rglob("*")):
+            if path.is_file():
+                found[path.relative_to(templates_dir).as_posix()] = hashlib.blake2b(
+                    path.read_bytes(), digest_size=12).hexdigest()
+    return found

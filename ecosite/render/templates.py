@@ -1,0 +1,208 @@
+"""Rendering: Site + Jinja templates -> {output path: bytes}.
+
+Autoescape is on for every template and undefined names fail loudly; any template mistake is
+reported as `templates/NAME:LINE: message`, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ecosite.errors import BuildError, ContentError
+from ecosite.site.model import Page, Site
+from ecosite.site.section_nav import SectionNav, section_nav
+
+
+@dataclass
+class NavLink:
+    title: str
+    url: str
+    external: bool
+    current: bool = False
+
+
+class TemplateProblem(Exception):
+    """A helper was called wrongly from a template (shown at the template's line)."""
+
+
+def make_environment(templates_dir: Path, environment_class: type[jinja2.Environment] = jinja2.Environment
+                     ) -> jinja2.Environment:
+    """`environment_class` lets incremental builds record what each page reads (ecosite.render.dependencies)."""
+    env = environment_class(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = lambda value, fmt="%-d %B %Y": value.strftime(fmt) if value else ""
+    env.filters["isodate"] = lambda value: value.isoformat() if value else ""
+    return env
+
+
+class Helpers:
+    """The functions every template receives, bound to one site."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.base = site.config.base_path
+
+    def url(self, target: object) -> str:
+        """A page, a source path ('networks/workforce.md') or a site path ('/feed.xml') -> its URL."""
+        if isinstance(target, Page):
+            return self.base + target.url.lstrip("/")
+        text = str(target)
+        if text.endswith(".md"):
+            page = self.site.by_rel.get(text)
+            if page is None:
+                raise TemplateProblem(f"url(): there is no page content/{text}")
+            return self.base + page.url.lstrip("/")
+        if not text.startswith("/"):
+            raise TemplateProblem(f"url(): `{text}` is neither a page source (.md) nor a path starting with /")
+        return self.base + text.lstrip("/")
+
+    def absolute_url(self, target: object) -> str:
+        return self.site.config.origin + self.url(target)
+
+    def asset(self, name: str) -> str:
+        asset = self.site.assets.get(name)
+        if asset is None:
+            raise TemplateProblem(f"asset(): there is no static file `{name}`")
+        return self.base + asset.output_path
+
+    def section(self, name: str) -> list[Page]:
+        return self.site.section(name)
+
+    def page(self, rel: str) -> Page:
+        page = self.site.by_rel.get(rel)
+        if page is None:
+            raise TemplateProblem(f"page(): there is no page content/{rel}")
+        return page
+
+    def paginator(self, page: Page):  # noqa: ANN201 - ecosite.site.pagination.Paginator or None
+        """The part of a long list this page shows (section indexes, network pages and their page 2..)."""
+        return self.site.paginators.get(page.url)
+
+    def section_nav(self, page: object) -> SectionNav | None:
+        """The bounded navigation of a page's section: its index, neighbours and a few pages around it."""
+        if not isinstance(page, Page):
+            raise TemplateProblem("section_nav(): give it a page, e.g. section_nav(page)")
+        return section_nav(self.site, page, self.site.config.lists.section_links)
+
+    def page_at(self, url: str) -> Page | None:
+        """The page at a site URL ('/search/'), or None: a lookup, where a loop over `pages` on every
+        page made a 10,000 page build quadratic."""
+        if not hasattr(self, "_by_url"):
+            self._by_url = {p.url: p for p in self.site.pages}
+        return self._by_url.get(url)
+
+    def navigation(self, current: Page) -> list[NavLink]:
+        links = []
+        for item in self.site.config.nav:
+            if item.url:
+                links.append(NavLink(item.title, item.url, True))
+                continue
+            target = self.site.by_rel[item.page]
+            here = current.url == target.url or (target.url != "/" and current.url.startswith(target.url))
+            links.append(NavLink(item.title, self.url(target), False, here))
+        best = max((l for l in links if l.current), key=lambda l: len(l.url), default=None)
+        for link in links:
+            link.current = link is best
+        return links
+
+    def breadcrumbs(self, page: Page) -> list[tuple[str, str]]:
+        """(title, url) of each ancestor page, home first; the page itself is not included."""
+        crumbs = []
+        by_url = {p.url: p for p in self.site.pages}
+        parts = page.url.strip("/").split("/") if page.url != "/" else []
+        for depth in range(len(parts)):
+            ancestor = by_url.get("/" + "".join(f"{p}/" for p in parts[:depth]))
+            if ancestor is not None and ancestor is not page:
+                crumbs.append((ancestor.title, self.url(ancestor)))
+        return crumbs
+
+
+def template_for(page: Page, env: jinja2.Environment) -> str:
+    """Front matter `template`, else the section's template, else page.html."""
+    if page.meta.template:
+        return page.meta.template
+    if page.url == "/":
+        candidates = ["home.html"]
+    elif page.url == "/404.html":
+        candidates = ["404.html"]
+    elif page.is_index:
+        candidates = [f"{page.section}/index.html"]
+    else:
+        candidates = [f"{page.section}/page.html"] if page.section else []
+    available = set(env.list_templates())
+    return next((name for name in candidates if name in available), "page.html")
+
+
+def render_page(page: Page, site: Site, env: jinja2.Environment, helpers: Helpers) -> bytes:
+    template = env.get_template(template_for(page, env))
+    context = {
+        "site": site.config,
+        "page": page,
+        "content": Markup(page.content),
+        "data": site.data,
+        "pages": site.pages,
+        "navigation": helpers.navigation(page),
+        "breadcrumbs": helpers.breadcrumbs(page),
+        "paginator": helpers.paginator(page),
+        "url": helpers.url,
+        "absolute_url": helpers.absolute_url,
+        "asset": helpers.asset,
+        "section": helpers.section,
+        "page_of": helpers.page,
+        "page_at": helpers.page_at,
+        "section_nav": helpers.section_nav,
+    }
+    return template.render(context).encode("utf-8")
+
+
+def render_site(site: Site, templates_dir: Path) -> dict[str, bytes]:
+    """Every page of the site rendered; all template errors collected, then raised at once."""
+    env = make_environment(templates_dir)
+    helpers = Helpers(site)
+    files: dict[str, bytes] = {}
+    failures: dict[ContentError, list[Page]] = {}
+    for page in site.pages:
+        try:
+            files[page.output_path] = render_page(page, site, env, helpers)
+        except Exception as exc:  # noqa: BLE001 - every template failure becomes a located message
+            failures.setdefault(template_error(exc, templates_dir), []).append(page)
+    if failures:
+        raise BuildError([while_rendering(error, pages) for error, pages in failures.items()])
+    return files
+
+
+def while_rendering(error: ContentError, pages: list[Page]) -> ContentError:
+    """One message per template mistake, naming the page (or how many pages) it broke."""
+    which = pages[0].source.shown if len(pages) == 1 else f"{len(pages)} pages, e.g. {pages[0].source.shown}"
+    return ContentError(error.path, error.line, f"{error.message} (while rendering {which})", error.hint)
+
+
+def template_error(exc: BaseException, templates_dir: Path) -> ContentError:
+    """Locate a template failure at templates/NAME:LINE."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.name or "?"
+        return ContentError(f"templates/{name}", exc.lineno or 0, f"template syntax error: {exc.message}",
+                            "fix the Jinja tag on this line")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ContentError("templates", 0, f"the template `{exc.name}` does not exist",
+                            "create it in templates/ or choose another with `template:`")
+    where = ("templates/?", 0)
+    resolved = templates_dir.resolve()
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = Path(frame.f_code.co_filename)
+        if filename.name != "<template>" and filename.resolve().is_relative_to(resolved):
+            where = (f"templates/{filename.resolve().relative_to(resolved).as_posix()}", line)
+    message = str(exc) if isinstance(exc, (jinja2.UndefinedError, TemplateProblem)) else f"{type(exc).__name__}: {exc}"
+    return ContentError(where[0], where[1], message,
+                        "check the names used on this template line against the template reference")

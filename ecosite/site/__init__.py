@@ -1,0 +1,1 @@
+"""The linked site: pages with URLs, sections, assets and cross references."""

@@ -1,0 +1,228 @@
+"""Linking: validated records -> one Site with URLs, sections, assets and cross references.
+
+Everything a template may ask for is decided here, once: a page's URL, its section's pages in a
+stable order, fingerprinted asset names. Two sources that would share a URL are refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ecosite.content.config import SiteConfig
+from ecosite.errors import ContentError
+from ecosite.markdown.parser import Heading, ParsedMarkdown, parse
+from ecosite.content.models import SLUG_RE, PageMeta, Record
+from ecosite.content.sources import Source
+
+LIST_KIND = "list"  # the source kind of page 2.. of a paginated list (ecosite.site.pagination)
+FINGERPRINTED = {".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico",
+                 ".woff", ".woff2"}
+
+
+@dataclass
+class Page:
+    """A page of the site: its source, validated front matter, URL and (after rendering) HTML body."""
+
+    source: Source
+    meta: PageMeta
+    url: str
+    parsed: ParsedMarkdown
+    body_line: int
+    content: str = ""
+    context: dict = field(default_factory=dict)  # what a page generated from data gives its template
+
+    @property
+    def rel(self) -> str:
+        return self.source.rel
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def summary(self) -> str | None:
+        return self.meta.summary
+
+    @property
+    def date(self) -> datetime | None:
+        return self.meta.date
+
+    @property
+    def section(self) -> str:
+        """The top folder under content/ ('' for pages at the top)."""
+        parts = self.rel.split("/")
+        return parts[0] if len(parts) > 1 else ""
+
+    @property
+    def is_index(self) -> bool:
+        """A folder's index.md, or a later page of its paginated list (rel `news/index.md#/news/page/2/`)."""
+        return self.rel.split("#", 1)[0].endswith("index.md")
+
+    @property
+    def toc(self) -> list[Heading]:
+        return self.parsed.toc
+
+    @property
+    def output_path(self) -> str:
+        """Where the page is written inside output/."""
+        return self.url.lstrip("/") if self.url.endswith(".html") else self.url.lstrip("/") + "index.html"
+
+
+@dataclass
+class Asset:
+    source: Source
+    output_path: str  # e.g. static/css/site.3f2a1c9b.css
+
+
+@dataclass
+class Site:
+    """The whole site, linked: what render() needs and what templates can see."""
+
+    config: SiteConfig
+    pages: list[Page]
+    data: dict[str, Record]
+    assets: dict[str, Asset]
+    warnings: list[ContentError] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # non-HTML output made from data, e.g. .ics
+    paginators: dict[str, object] = field(default_factory=dict)  # page URL -> its part of a long list
+
+    def __post_init__(self) -> None:
+        self.pages.sort(key=lambda p: p.url)
+        self.by_rel = {p.rel: p for p in self.pages}
+
+    def section(self, name: str) -> list[Page]:
+        """A section's pages, index excluded: by `order`, then newest date, then title.
+
+        Sorted once per site (templates ask on every page), returned as a fresh list each time."""
+        return list(self.members(name))
+
+    def members(self, name: str) -> list[Page]:
+        """The section's pages in order, shared: callers must not change the list."""
+        memo = self.__dict__.setdefault("_sections", {})
+        key = (name, len(self.pages))
+        if key not in memo:
+            memo[key] = section_members([p for p in self.pages if p.section == name])
+        return memo[key]
+
+    def position(self, page: Page) -> int | None:
+        """Where a page stands in its section's order (None for an index or a page outside sections)."""
+        memo = self.__dict__.setdefault("_positions", {})
+        key = (page.section, len(self.pages))
+        if key not in memo:
+            memo[key] = {member.rel: number for number, member in enumerate(self.members(page.section))}
+        return memo[key].get(page.rel)
+
+
+def section_members(pages: list[Page]) -> list[Page]:
+    """Pages of one section as its lists show them: the index and later list pages left out, sorted."""
+    members = [p for p in pages if p.source.kind != LIST_KIND and not (p.is_index and p.rel.count("/") == 1)]
+    return sorted(members, key=_section_order)
+
+
+@dataclass
+class Generated:
+    """What a generator adds from data files: pages rendered by templates, ready-made files, problems."""
+
+    pages: list[Page] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    paginators: dict[str, object] = field(default_factory=dict)  # page URL -> ecosite.site.pagination.Paginator
+
+    def add_page(self, source: Source, url: str, title: str, template: str, summary: str | None = None,
+                 **context: object) -> Page:
+        """A page made from a data file: it has no Markdown body; its template reads `page.context`."""
+        rel = f"{source.rel}#{url}"  # unique per page, so by_rel never confuses two pages of one file
+        meta = PageMeta(title=title, summary=summary, template=template)
+        page = Page(Source(source.path, rel, source.kind, source.shown), meta, url, parse(""), 0, context=context)
+        self.pages.append(page)
+        return page
+
+
+def _section_order(page: Page) -> tuple:
+    stamp = page.date.timestamp() if page.date else 0.0
+    return (page.meta.order is None, page.meta.order or 0, -stamp, page.title.casefold(), page.url)
+
+
+def page_url(rel: str, slug: str | None, shown: str, line: int) -> tuple[str | None, list[ContentError]]:
+    """content/a/b.md -> /a/b/, content/a/index.md -> /a/, content/404.md -> /404.html."""
+    parts = rel[: -len(".md")].split("/")
+    is_index = parts[-1] == "index"
+    if is_index:
+        parts = parts[:-1]
+    if slug is not None:
+        if not parts:
+            return None, [ContentError(shown, line, "the home page cannot have a slug", "remove `slug:`")]
+        parts[-1] = slug
+    parts = [unicodedata.normalize("NFKC", part).lower() for part in parts]
+    bad = [part for part in parts if not SLUG_RE.match(part)]
+    if bad:
+        return None, [ContentError(shown, line, f"`{bad[0]}` cannot be part of a web address",
+                                   "rename the file or folder to lower-case letters, digits and hyphens, "
+                                   "or set `slug:` in the front matter")]
+    if parts == ["404"]:
+        return "/404.html", []
+    return ("/" + "/".join(parts) + "/") if parts else "/", []
+
+
+def fingerprint(source: Source, data: bytes) -> str:
+    """static/css/site.css -> static/css/site.<8 hex of sha256>.css (cache busting)."""
+    path = Path(source.rel)
+    if path.suffix.lower() not in FINGERPRINTED:
+        return f"static/{source.rel}"
+    digest = hashlib.sha256(data).hexdigest()[:8]
+    return f"static/{path.with_name(f'{path.stem}.{digest}{path.suffix}').as_posix()}"
+
+
+def check_collisions(pages: list[Page], assets: dict[str, Asset]) -> list[ContentError]:
+    """No two sources may share an output URL (aliases included)."""
+    owners: dict[str, str] = {}
+    errors: list[ContentError] = []
+
+    def claim(address: str, who: str) -> None:
+        key = unicodedata.normalize("NFKC", address).casefold()
+        key += "index.html" if key.endswith("/") else ""  # the file written: /static/ and /static/index.html clash
+        if key in owners and owners[key] != who:
+            first, second = sorted((owners[key], who))
+            errors.append(ContentError(second, 0, f"the address {address} is also produced by {first}",
+                                       "rename one of the two files or change its `slug:`"))
+        else:
+            owners.setdefault(key, who)
+
+    for page in pages:
+        claim(page.url, page.source.shown)
+        for alias in page.meta.aliases:
+            claim(alias, page.source.shown)
+    for asset in assets.values():
+        claim("/" + asset.output_path, asset.source.shown)
+    return errors
+
+
+class LinkTargets:
+    """Where a link written in Markdown may lead: a page by its source file (and heading), or a
+    static file. Pages and summit session descriptions share this one rule."""
+
+    def __init__(self, config: SiteConfig, pages: list[Page], assets: dict[str, Asset], relative_to: str):
+        self.config, self.assets, self.relative_to = config, assets, relative_to
+        self.by_rel = {p.rel: p for p in pages}
+
+    def page(self, target: str, anchor: str) -> str:
+        page = self.by_rel.get(target)
+        if page is None:
+            raise ValueError(f"the link points to content/{target}, which does not exist (or is a draft)"
+                             f" | correct the path, relative to {self.relative_to}")
+        if anchor and anchor not in page.parsed.ids:
+            raise ValueError(f"content/{target} has no heading with the id `{anchor}`"
+                             f" | its ids are: {', '.join(sorted(page.parsed.ids)) or 'none'}")
+        return self.config.base_path + page.url.lstrip("/") + (f"#{anchor}" if anchor else "")
+
+    def static(self, target: str) -> str:
+        asset = self.assets.get(target.removeprefix("static/")) if target.startswith("static/") else None
+        if asset is None:
+            raise ValueError(f"the link points to content/{target}, which is not a page or static file"
+                             " | link to a .md page or a file under content/static/")
+        return self.config.base_path + asset.output_path

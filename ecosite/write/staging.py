@@ -1,0 +1,146 @@
+"""Writing: rendered files -> output/, atomically.
+
+The new site is written into a staging folder beside output/ and swapped in with one rename, so
+a failed or killed build never leaves a half-written site. Files whose bytes did not change are
+hard-linked from the previous output, keeping their timestamps for sync tools.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from pathlib import Path
+
+from ecosite.errors import BuildError, ContentError
+
+STAGING_MARK = ".staging-"
+_RENAME_EXCHANGE = 2
+
+
+class OutputRefused(Exception):
+    """--out points somewhere a build must never write."""
+
+
+def check_out_dir(root: Path, out: Path) -> None:
+    """Refuse, before anything is touched, an output folder that would destroy sources."""
+    root, out = root.resolve(), out.resolve()
+    protected = {"the project folder": root, "content/": root / "content", "templates/": root / "templates",
+                 "static/": root / "static"}
+    for name, path in protected.items():
+        if out == path or out.is_relative_to(path) and name != "the project folder":
+            raise OutputRefused(f"--out {out} would overwrite {name}")
+    if root.is_relative_to(out):
+        raise OutputRefused(f"--out {out} contains the project itself")
+    if out == Path(out.anchor) or out == Path.home():
+        raise OutputRefused(f"--out {out} is not a folder a build may replace")
+
+
+def staging_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}{STAGING_MARK}{os.getpid()}"
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove staging folders that a killed build left behind (not those of a build still running)."""
+    if not out.parent.is_dir():
+        return
+    for path in out.parent.glob(f".{out.name}{STAGING_MARK}*"):
+        if not _owner_alive(path.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _owner_alive(pid_text: str) -> bool:
+    """Whether the build that named a staging folder is still running (a preview server, say)."""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but belongs to someone else
+        return True
+    return True
+
+
+def put_file(staging: Path, out: Path, rel: str, data: bytes) -> None:
+    """Write one file into staging, hard-linking the previous output's copy when the bytes are the same."""
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    previous = out / rel
+    try:
+        if not previous.is_symlink() and previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
+            return
+    except OSError:
+        pass
+    target.write_bytes(data)
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Exchange staging and out atomically (renameat2), falling back to two renames."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise OutputRefused(f"{out} exists and is not a folder")
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd = -100
+        if renameat2(at_fdcwd, os.fsencode(staging), at_fdcwd, os.fsencode(out), _RENAME_EXCHANGE) == 0:
+            return  # staging now holds the old site and is removed by the caller
+    old = out.parent / f".{out.name}{STAGING_MARK}old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class StagedOutput:
+    """A full build written while it renders: into a staging folder beside output/, swapped in at the end.
+
+    Unchanged files are hard-linked from the old output, but the pages need not
+    all be held in memory at once. `abort()` leaves output/ exactly as it was.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.staging = staging_dir(self.out)
+        with write_errors(self.out):
+            remove_stale_staging(self.out)
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging.mkdir()
+
+    def put(self, name: str, data: bytes) -> None:
+        with write_errors(self.out):
+            put_file(self.staging, self.out, name, data)
+
+    def finish(self, pending: dict[str, bytes], copies: dict[str, Path]) -> None:
+        """Write the files still only in memory, copy the static files, swap the folders."""
+        with write_errors(self.out):
+            for name in sorted(pending):
+                put_file(self.staging, self.out, name, pending[name])
+            for name in sorted(copies):
+                put_file(self.staging, self.out, name, copies[name].read_bytes())
+            swap_in(self.staging, self.out)
+        self.abort()  # after the swap, staging holds the old site
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class write_errors:
+    """A full disk or a read-only folder is reported as a build error, never a traceback."""
+
+    def __init__(self, out: Path):
+        self.out = out
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, traceback) -> bool:  # noqa: ANN001
+        if isinstance(exc, OSError):
+            raise BuildError([ContentError(str(self.out), 0, f"could not write the site: {exc.strerror or exc}",
+                                           "free some disk space or make the folder writable, or pass --out "
+                                           "with another folder")]) from None
+        return False

@@ -1,0 +1,128 @@
+"""The build cache (.ecosite-cache/): a damaged or foreign cache is ignored, deletions reach output/."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ecosite.incremental import cache
+from ecosite.pipeline import Project, build
+from ecosite.cli import main
+from test_incremental import clean_build, make_site, page_text, tree
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site")
+
+
+def project_of(root: Path) -> Project:
+    project = Project(root, root / "output")
+    project.search = False
+    return project
+
+
+def poisoned_state(root: Path) -> object:
+    """The cached state of a real build, with one page's cached body replaced."""
+    with cache.cache_file(root).open("rb") as stream:
+        stream.readline(), stream.readline()
+        state = pickle.load(stream)
+    state.pages["guides/beta.md"] = state.pages["guides/beta.md"][:-1] + ("<p>POISON</p>",)
+    return state
+
+
+def write_cache(root: Path, header: bytes, state: object) -> None:
+    cache.cache_file(root).write_bytes(header + pickle.dumps(state))
+
+
+def test_a_damaged_cache_is_ignored_and_rewritten(site: Path):
+    build(project_of(site))
+    cache.cache_file(site).write_bytes(cache.MAGIC + b"garbage\n" + b"\x80\x05not a pickle")
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "Changed while the cache was broken.", False))
+    build(project_of(site))
+    assert tree(site / "output") == clean_build(site)
+    assert cache.load(site) is not None  # the next build has a usable cache again
+
+
+@pytest.mark.parametrize("truncate", [10, 200])
+def test_a_truncated_cache_is_ignored(site: Path, truncate: int):
+    build(project_of(site))
+    data = cache.cache_file(site).read_bytes()
+    cache.cache_file(site).write_bytes(data[:truncate])
+    shutil.rmtree(site / "output")
+    build(project_of(site))
+    assert tree(site / "output") == clean_build(site)
+
+
+def test_a_cache_from_another_version_of_the_generator_is_not_trusted(site: Path):
+    build(project_of(site))
+    state = poisoned_state(site)
+    shutil.rmtree(site / "output")
+    write_cache(site, cache.MAGIC + b"0123456789abcdef-another-version\n", state)
+    build(project_of(site))
+    assert b"POISON" not in (site / "output" / "guides/beta/index.html").read_bytes()
+    assert tree(site / "output") == clean_build(site)
+
+
+def test_a_cache_of_this_version_is_trusted(site: Path):
+    """The counterpart of the test above: proves the poisoned state would show if it were read."""
+    build(project_of(site))
+    state = poisoned_state(site)
+    shutil.rmtree(site / "output")
+    write_cache(site, cache.MAGIC + cache.engine_fingerprint().encode() + b"\n", state)
+    build(project_of(site))
+    assert b"POISON" in (site / "output" / "guides/beta/index.html").read_bytes()
+
+
+def test_deleting_the_cache_gives_the_same_site(site: Path):
+    build(project_of(site))
+    first = tree(site / "output")
+    shutil.rmtree(site / ".ecosite-cache")
+    build(project_of(site))
+    assert tree(site / "output") == first
+
+
+def test_deleting_a_page_removes_its_output_and_mentions_of_it(site: Path):
+    build(project_of(site))
+    assert (site / "output" / "guides" / "beta" / "index.html").is_file()
+    (site / "content" / "guides" / "beta.md").unlink()
+    build(project_of(site))
+    assert not (site / "output" / "guides" / "beta").exists()
+    assert b"/guides/beta/" not in (site / "output" / "guides" / "alpha" / "index.html").read_bytes()
+    assert b"/guides/beta/" not in (site / "output" / "sitemap.xml").read_bytes()
+    assert tree(site / "output") == clean_build(site)
+
+
+def test_a_changed_stylesheet_replaces_the_old_fingerprinted_copy(site: Path):
+    build(project_of(site))
+    old = sorted(p.name for p in (site / "output" / "static" / "css").iterdir())
+    (site / "content" / "static" / "css" / "site.css").write_text("body { color: navy; }\n")
+    build(project_of(site))
+    new = sorted(p.name for p in (site / "output" / "static" / "css").iterdir())
+    assert len(old) == len(new) == 1 and old != new
+    assert f"/static/css/{new[0]}".encode() in (site / "output" / "index.html").read_bytes()
+
+
+def test_a_file_altered_in_output_is_put_back(site: Path):
+    build(project_of(site))
+    page = site / "output" / "guides" / "alpha" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    (site / "output" / "sitemap.xml").unlink()
+    build(project_of(site))
+    assert page.read_bytes() == good
+    assert tree(site / "output") == clean_build(site)
+
+
+def test_a_rebuild_with_nothing_changed_touches_nothing(site: Path, capsys):
+    assert main(["build", "--root", str(site), "--no-search"]) == 0
+    first = capsys.readouterr().out
+    stamps = {p: p.stat().st_mtime_ns for p in [*site.joinpath("output").rglob("*"), cache.cache_file(site)]}
+    assert main(["build", "--root", str(site), "--no-search"]) == 0
+    second = capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    counts = first.split(" in ")[0]
+    assert counts.startswith("Built ") and second.startswith(counts)  # same page and file counts

