@@ -37,8 +37,8 @@ from ecosite.render.dependencies import (Key, Recording, Signatures, TrackedSite
                            meta_signature, template_signatures)
 from ecosite.errors import BuildError, ContentError, fail_if
 from ecosite.markdown.parser import Heading, ParsedMarkdown
-from ecosite.write.in_place import OutputFiles, Stamp, patch_output, same_bytes, stamp
-from ecosite.write.staging import StagedOutput
+from ecosite.write.in_place import Journal, OutputFiles, Stamp, stamp, write_in_place
+from ecosite.write.staging import StagedOutput, remove_stale_staging
 from ecosite.incremental.workers import map_chunks
 from ecosite.site.model import Page, Site
 from ecosite.content.config import load_config
@@ -48,6 +48,7 @@ from ecosite.project import BuildResult, Project, StageCallback, quiet
 from ecosite.site.linking import link
 from ecosite.site.loading import load_assets, load_data, load_pages
 
+JOURNAL_FILE = "writing.json"  # in the cache folder: see ecosite.write.in_place.Journal
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
 ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
 
@@ -84,15 +85,6 @@ def _is_generated(page: Page) -> bool:
     return page.source.kind != "page"
 
 
-def _output_differs(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
-                    previous: list[str], previous_copies: dict[str, str]) -> bool:
-    """Whether output/ needs writing at all: a rebuild that changed nothing leaves it untouched."""
-    return (any(not same_bytes(out / name, files[name]) for name in files.touched & set(files.names))
-            or any(previous_copies.get(name) != digest or not (out / name).is_file()
-                   for name, digest in copy_digests.items())
-            or bool(set(previous) - set(files.names) - set(copies)))
-
-
 def _record(page: Page) -> tuple:
     """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
     headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
@@ -127,6 +119,7 @@ class Engine:
         self.persistent = persistent
         self.state: LastBuild | None = None
         self.cache_stamp: Stamp | None = None  # the cache file as this session last left it
+        self.journal = Journal(None)  # what an unfinished write touched (on disk beside the cache when persistent)
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None,
                 on_stage: StageCallback = quiet) -> BuildResult:
@@ -170,7 +163,11 @@ class Engine:
         signatures = Signatures(site, meta, templates)
         signatures.data = {key: digests[str(s.path)] for s in sources if s.kind == "data"
                            for key in [s.rel.rsplit(".", 1)[0]]}
-        damaged = {name for name, was in old.outputs.items() if stamp(project.out / name) != was}
+        if self.persistent:
+            self.journal = Journal(project.root / cache.CACHE_DIR / JOURNAL_FILE)
+        pending = self.journal.pending(project.out)  # names a killed or failed write may have left wrong
+        damaged = {name for name, was in old.outputs.items() if name in pending or stamp(project.out / name) != was}
+        old_copies = {name: source for name, source in old.copies.items() if name not in pending}
         dirty = self._dirty_pages(site, old, signatures, set(drafts), damaged)
         staged = StagedOutput(project.out) if not old.outputs or not project.out.is_dir() else None
         try:
@@ -180,7 +177,7 @@ class Engine:
             site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
             names = list(site.files) + [page.output_path for page in site.pages]
             republish = bool(dirty) or staged is not None or site_files != old.site_files \
-                or copy_digests != old.copies or set(names) != set(old.outputs) - set(old.published) \
+                or copy_digests != old_copies or set(names) != set(old.outputs) - set(old.published) \
                 or bool(damaged & set(old.published))
             listed = names if republish else names + old.published
             files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered})
@@ -192,14 +189,16 @@ class Engine:
 
             on_stage("writing", len(files) + len(copies))
             if staged is not None:
+                self.journal.record(walk=True)  # swapped in before the cache is saved: the next build checks
                 staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
                 files.out = project.out
                 outputs = {name: stamp(project.out / name) for name in files}
             else:
                 outputs = {name: was for name, was in old.outputs.items() if name in files.names}
-                previous = [*old.outputs, *old.copies]
-                if _output_differs(project.out, files, copies, copy_digests, previous, old.copies):
-                    outputs.update(patch_output(project.out, files, copies, copy_digests, previous, old.copies))
+                previous = [*old.outputs, *old.copies, *pending]
+                remove_stale_staging(project.out)  # what a killed full build left beside output/
+                outputs.update(write_in_place(project.out, files, copies, copy_digests, previous, old_copies,
+                                              self.journal))
         finally:
             if staged is not None:
                 staged.abort()
@@ -223,11 +222,14 @@ class Engine:
             state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
         state.outputs, state.copies, state.site_files, state.published = outputs, copy_digests, site_files, published
         self.state = state
-        if self.persistent and (dirty or republish or stamps != old.stamps):
+        recorded = True
+        if self.persistent and (dirty or republish or stamps != old.stamps or pending):
             try:
                 cache.save(project.root, state)
             except OSError:
-                pass  # a read-only project still builds; the next build is just cold
+                recorded = False  # a read-only project still builds; the next build is just cold
+        if recorded:
+            self.journal.clear()  # the cache now vouches for every file written
         self.cache_stamp = self._cache_stamp()
         elapsed = int((time.perf_counter() - started) * 1000)
         return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
