@@ -11,7 +11,9 @@ While a page renders, every input it touches is noted as a key:
   other attribute it then read of a page is noted as that page's ("meta", rel));
 - ("pages",): every page's front matter (what a generator in link() may have read);
 - ("data", key) / ("data", "*"): one data file, or all of them;
-- ("asset", name): a static file's fingerprinted address.
+- ("asset", name): a static file's fingerprinted address;
+- ("list", url): which items the page at url shows of its paginated list, and the list's pages;
+- ("neighbours", rel): which pages a page's bounded section navigation names (not what they say).
 
 `signature(site, key)` says what a key stands for now; a page is re-rendered when one of its keys'
 signatures differs from the build that rendered it.
@@ -27,7 +29,8 @@ from typing import Any
 import jinja2
 
 from ecosite.render.templates import Helpers, NavLink
-from ecosite.site.model import Page, Site
+from ecosite.site.model import Page, Paginator, Site
+from ecosite.site.section_nav import SectionNav
 
 Key = tuple[str, ...]
 BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
@@ -212,6 +215,15 @@ class TrackingHelpers(Helpers):
         note(("at", url))
         return super().page_at(url)
 
+    def paginator(self, page: Page) -> Paginator | None:
+        note(("list", page.url))
+        return super().paginator(page)
+
+    def section_nav(self, page: object) -> SectionNav | None:
+        if isinstance(page, Page):
+            note(("neighbours", page.rel))
+        return super().section_nav(page)
+
     def navigation(self, current: Page) -> list[NavLink]:
         for item in self.site.config.nav:
             if item.page:
@@ -272,6 +284,15 @@ class Signatures:
         if kind == "asset":
             asset = site.assets.get(key[1])
             return asset.output_path if asset else "missing"
+        if kind == "list":
+            part = site.paginators.get(key[1])
+            return digest(meta_signature(part.page), part.number, part.urls,
+                          *(item.rel for item in part.items)) if part else "missing"
+        if kind == "neighbours":
+            page = site.by_rel.get(key[1])
+            nav = Helpers(site).section_nav(page) if page else None
+            return digest(*((nav.index and nav.index.rel, nav.total, nav.previous and nav.previous.rel,
+                             nav.next and nav.next.rel, *(p.rel for p in nav.pages)) if nav else ("none",)))
         return "unknown"
 
 

@@ -8,6 +8,7 @@ from ecosite.content.config import SiteConfig
 from ecosite.errors import ContentError, fail_if
 from ecosite.markdown import parser as markdown
 from ecosite.site.model import Asset, Generated, LinkTargets, Page, Site, SiteData, check_collisions
+from ecosite.site.pagination import paginated_lists
 
 
 def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str, Asset],
@@ -15,10 +16,13 @@ def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str
     """Resolve URLs and cross references into one Site; every problem is raised at once.
 
     `generators` (the content types' `generate`, from the registry) add pages and files made from data:
-    (config, pages, data, assets) -> Generated."""
-    generated = [generator(config, pages, data, assets) for generator in generators]
+    (config, pages, data, assets) -> Generated. Then the long lists are split into pages (site/pagination.py),
+    a rule of the site rather than of a type. Each generator sees the Markdown pages only, so a list
+    never shows the pages of another generator."""
+    generated = [generator(config, pages, data, assets) for generator in (*generators, paginated_lists)]
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
-                files={name: body for g in generated for name, body in g.files.items()})
+                files={name: body for g in generated for name, body in g.files.items()},
+                paginators={url: part for g in generated for url, part in g.paginators.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     site.warnings += [w for g in generated for w in g.warnings]
     for item in config.nav:
