@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,54 @@ def test_no_private_name_crosses_a_module():
                     and node.attr.startswith("_") and not node.attr.startswith("__")):
                 crossing.append(f"{module}:{node.lineno} uses {modules_here[node.value.id]}.{node.attr}")
     assert crossing == []
+
+
+# -- docs/architecture.md stays true ---------------------------------------------------------------
+
+DOC = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def _layer(module: str) -> str:
+    """ecosite.site.model -> site; ecosite.pipeline -> pipeline."""
+    return module.split(".")[1] if "." in module else module
+
+
+def documented_layers() -> list[str]:
+    block = re.search(r"```layers\n(.*?)```", DOC, re.S)
+    assert block, "docs/architecture.md has no ```layers block"
+    return block.group(1).split()
+
+
+def test_every_path_the_architecture_page_names_exists():
+    named = set(re.findall(r"(?<!Write )`((?:ecosite|tests|docs|schemas)/[\w./-]*)`", DOC))  # "Write `x`": a new file
+    assert len(named) > 30
+    missing = sorted(path for path in named if not (PACKAGE.parent / path).exists())
+    assert missing == [], missing
+
+
+def test_every_file_in_a_package_row_exists_in_that_package():
+    missing = []
+    for row in re.findall(r"^\| `(ecosite/\w+/)` \|(.*)$", DOC, re.M):
+        folder, text = row
+        missing += [f"{folder}{name}" for name in re.findall(r"`(\w+\.py)`", text)
+                    if not (PACKAGE.parent / folder / name).exists()]
+    assert missing == []
+
+
+def test_the_page_lists_every_package_once_in_the_order_imports_run():
+    layers = documented_layers()
+    packages = {_layer(module) for module in MODULES} - {"__init__", "__main__", "ecosite"}
+    assert sorted(layers) == sorted(packages)
+    rank = {name: number for number, name in enumerate(layers)}
+    upward = sorted({f"{_layer(source)} -> {_layer(target)}"
+                     for source, targets in import_graph().items() for target in targets
+                     if _layer(source) in rank and _layer(target) in rank and rank[_layer(target)] > rank[_layer(source)]})
+    assert upward == []
+
+
+def test_the_stage_table_is_the_pipeline():
+    from ecosite.pipeline import STAGES
+
+    documented = re.findall(r"^\| (\w+) \| .* \| (.+) \|$", DOC.split("## The stages", 1)[1].split("##", 1)[0], re.M)
+    assert [(name, counts) for name, counts in documented if name != "stage"] == [
+        (stage.name, stage.counts or "(not shown)") for stage in STAGES]

@@ -55,7 +55,6 @@ class Build:
     journal: Journal = field(default_factory=lambda: Journal(None))  # what an unfinished write touched
     started_ns: int = field(default_factory=time.time_ns)
     errors: list[ContentError] = field(default_factory=list)
-    timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds
     staged: StagedOutput | None = None  # a cold build's output, written while it renders
     state: LastBuild | None = None  # what the writing stage leaves for the next build
     # discovering
