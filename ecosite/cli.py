@@ -33,6 +33,8 @@ def _add_publish_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-search", dest="search", action="store_false", help="skip the Pagefind search index")
     parser.add_argument("--minify", action="store_true", help="minify the HTML pages")
     parser.add_argument("--gzip", action="store_true", help="write precompressed .gz beside text files")
+    parser.add_argument("--explain", action="store_true",
+                        help="list the outputs this build rendered or rewrote and the input that caused each")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -77,7 +79,29 @@ def run_build(args: argparse.Namespace) -> int:
     progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
                      warnings=len(result.warnings), milliseconds=result.milliseconds,
                      files=len(result.files) + len(result.copies), out=str(shown))
+    if getattr(args, "explain", False):
+        explain(result.explained)
     return 0
+
+
+GROUP_OVER = 10  # outputs with one cause: listed one by one up to this many, then counted
+
+
+def explain(explained: dict[str, str]) -> None:
+    """What `--explain` prints: each output rendered or rewritten, and why (one line per cause when many)."""
+    if not explained:
+        print("Nothing was rendered or rewritten: no input changed since the last build.")
+        return
+    by_cause: dict[str, list[str]] = {}
+    for name, cause in sorted(explained.items()):
+        by_cause.setdefault(cause, []).append(name)
+    print(f"{len(explained)} output{'s' if len(explained) != 1 else ''} rendered or rewritten:")
+    for cause, names in sorted(by_cause.items(), key=lambda item: (-len(item[1]), item[0])):
+        if len(names) > GROUP_OVER:
+            print(f"  {len(names)} outputs, e.g. {', '.join(names[:3])}: {cause}")
+        else:
+            for name in names:
+                print(f"  {name}: {cause}")
 
 
 COMMAND_HELP = {"build": "build content/ into output/"}

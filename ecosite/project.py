@@ -49,6 +49,7 @@ class BuildResult:
     copies: dict[str, Path]
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0
+    explained: dict[str, str] = field(default_factory=dict)  # output rendered or written -> the input that caused it
 
 
 # Told when a stage starts and how many items it will handle, e.g. ("rendering", 27): progress display.

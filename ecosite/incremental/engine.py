@@ -85,6 +85,26 @@ def _is_generated(page: Page) -> bool:
     return page.source.kind != "page"
 
 
+def explain_key(key: Key) -> str:
+    """A dependency key that changed, as --explain tells it."""
+    kind, *rest = key
+    what = rest[0] if rest else ""
+    return {
+        "template": f"templates/{what} changed",
+        "meta": f"the front matter or address of content/{what} changed",
+        "body": f"the body of content/{what} changed",
+        "at": f"the page at {what} changed",
+        "section": f"the pages of the section {what or '(top)'} changed",
+        "section-count": f"the number of pages in the section {what or '(top)'} changed",
+        "list": f"which items the list page {what} shows changed",
+        "neighbours": f"the pages beside content/{what} in its section changed",
+        "pages": "the front matter of some page changed (this output reads every page's)",
+        "pages-urls": "the set of pages or their addresses changed",
+        "data": "a data file changed" if what == "*" else f"content/{what}.yaml changed",
+        "asset": f"the address of static/{what} changed",
+    }.get(kind, f"{kind} {what}".strip() + " changed")
+
+
 def _record(page: Page) -> tuple:
     """A linked page as the cache keeps it: no source paths or token trees, which are slow to unpickle."""
     headings = tuple((h.level, h.id, h.title) for h in page.parsed.headings)
@@ -168,7 +188,8 @@ class Engine:
         pending = self.journal.pending(project.out)  # names a killed or failed write may have left wrong
         damaged = {name for name, was in old.outputs.items() if name in pending or stamp(project.out / name) != was}
         old_copies = {name: source for name, source in old.copies.items() if name not in pending}
-        dirty = self._dirty_pages(site, old, signatures, set(drafts), damaged)
+        edited = {s.rel for s in sources if s.kind == "page" and str(s.path) not in unchanged}
+        dirty, reasons = self._dirty_pages(site, old, signatures, set(drafts), damaged, edited)
         staged = StagedOutput(project.out) if not old.outputs or not project.out.is_dir() else None
         try:
             rendered, deps = self._render(site, dirty, staged.put if staged else None)
@@ -193,12 +214,14 @@ class Engine:
                 staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
                 files.out = project.out
                 outputs = {name: stamp(project.out / name) for name in files}
+                written_now = outputs
             else:
                 outputs = {name: was for name, was in old.outputs.items() if name in files.names}
                 previous = [*old.outputs, *old.copies, *pending]
                 remove_stale_staging(project.out)  # what a killed full build left beside output/
-                outputs.update(write_in_place(project.out, files, copies, copy_digests, previous, old_copies,
-                                              self.journal))
+                written_now = write_in_place(project.out, files, copies, copy_digests, previous, old_copies,
+                                             self.journal)
+                outputs.update(written_now)
         finally:
             if staged is not None:
                 staged.abort()
@@ -232,7 +255,10 @@ class Engine:
             self.journal.clear()  # the cache now vouches for every file written
         self.cache_stamp = self._cache_stamp()
         elapsed = int((time.perf_counter() - started) * 1000)
-        return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed)
+        if republish:
+            reasons.update((name, "publishing: pages or files it lists changed") for name in published
+                           if name in written_now)
+        return BuildResult(site, files, copies, sorted(set(site.warnings)), elapsed, reasons)
 
     # -- the stages, incrementally ------------------------------------------------------------
 
@@ -346,16 +372,28 @@ class Engine:
 
     @staticmethod
     def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
-                     damaged: set[str]) -> list[Page]:
+                     damaged: set[str], edited: set[str]) -> tuple[list[Page], dict[str, str]]:
+        """The pages to render again, and for each the input that made it necessary (--explain)."""
         changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
-        dirty = []
+        dirty, reasons = [], {}
         for page in site.pages:
             name = page.output_path
             deps = old.deps.get(name)
-            if (deps is None or page.rel in compiled or name in damaged
-                    or name not in old.outputs or not deps.isdisjoint(changed)):
-                dirty.append(page)
-        return dirty
+            if deps is None or name not in old.outputs:
+                reason = "no earlier build made it" if old.outputs else "no usable build cache: a full build"
+            elif page.rel in compiled:
+                reason = (f"{page.source.shown} changed" if page.rel in edited
+                          else f"a page {page.source.shown} links to changed its address or headings")
+            elif name in damaged:
+                reason = "its file in output/ was changed, removed or left by an unfinished build"
+            elif not deps.isdisjoint(changed):
+                keys = sorted(old.keys[number] for number in deps & changed)
+                reason = explain_key(keys[0]) + (f" (and {len(keys) - 1} more inputs)" if len(keys) > 1 else "")
+            else:
+                continue
+            dirty.append(page)
+            reasons[name] = reason
+        return dirty, reasons
 
     def _render(self, site: Site, pages: list[Page], sink=None) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:  # noqa: ANN001
         """Render some pages with dependency recording; template errors collected as render_site does.

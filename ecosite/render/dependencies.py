@@ -29,6 +29,7 @@ import jinja2
 
 from ecosite.render.templates import Helpers, NavLink
 from ecosite.site.model import Page, Site
+from ecosite.site.section_nav import SectionNav
 
 Key = tuple[str, ...]
 BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
@@ -152,6 +153,21 @@ class TrackedSection(list):
         return list.__contains__(self, item)
 
 
+class TrackedSectionNav:
+    """A page's section navigation: what it names is its ("neighbours", rel) key; only reading `total`
+    depends on the section's size, so adding a page far away re-renders no page that does not show it."""
+
+    def __init__(self, nav: SectionNav, section: str):
+        self._nav, self._section = nav, section
+        self.index, self.pages, self.previous, self.next = nav.index, nav.pages, nav.previous, nav.next
+        self.more = nav.more
+
+    @property
+    def total(self) -> int:
+        note(("section-count", self._section))
+        return self._nav.total
+
+
 class TrackedData(Mapping):
     """The data files as templates see them: `data["summit/2025"]` depends on that file only."""
 
@@ -221,7 +237,8 @@ class TrackingHelpers(Helpers):
     def section_nav(self, page: object):  # noqa: ANN201
         if isinstance(page, Page):
             note(("neighbours", page.rel))
-        return super().section_nav(page)
+        nav = super().section_nav(page)
+        return TrackedSectionNav(nav, page.section) if nav else None
 
     def navigation(self, current: Page) -> list[NavLink]:
         for item in self.site.config.nav:
@@ -297,12 +314,12 @@ class Signatures:
             return asset.output_path if asset else "missing"
         if kind == "list":
             part = site.paginators.get(key[1])
-            return digest(meta_signature(part.page), part.number, part.urls,
+            return digest(meta_signature(part.page), part.number, part.urls, part.total,
                           *(item.rel for item in part.items)) if part else "missing"
         if kind == "neighbours":
             page = site.by_rel.get(key[1])
             nav = Helpers(site).section_nav(page) if page else None
-            return digest(*((nav.index and nav.index.rel, nav.total, nav.previous and nav.previous.rel,
+            return digest(*((nav.index and nav.index.rel, nav.more, nav.previous and nav.previous.rel,
                              nav.next and nav.next.rel, *(p.rel for p in nav.pages)) if nav else ("none",)))
         return "unknown"
 
