@@ -56,7 +56,8 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
-    return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings)
+    return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings,
+                       build.explained)
 
 
 class Engine:

@@ -34,6 +34,7 @@ from ecosite.render.dependencies import (
     TrackingEnvironment,
     TrackingHelpers,
     digest,
+    explain_key,
     meta_signature,
     template_signatures,
 )
@@ -107,7 +108,8 @@ def rendering(build: Build) -> None:
     build.pending = pending = build.journal.pending(project.out)  # names a killed or failed write may have left wrong
     damaged = {name for name, was in old.outputs.items() if name in pending or stamp(project.out / name) != was}
     build.old_copies = {name: source for name, source in old.copies.items() if name not in pending}
-    build.dirty = _dirty_pages(site, old, signatures, set(build.drafts), damaged)
+    edited = {s.rel for s in build.sources if s.kind == "page" and str(s.path) not in build.unchanged}
+    build.dirty, build.explained = _dirty_pages(site, old, signatures, set(build.drafts), damaged, edited)
     cold = not old.outputs or not project.out.is_dir()
     build.staged = staged = StagedOutput(project.out) if build.write and cold else None
     rendered, build.deps = _render(project, build.persistent, site, build.dirty, staged.put if staged else None)
@@ -127,7 +129,7 @@ def publishing(build: Build) -> None:
     build.published = build.old.published
     if build.republish:
         before = set(build.files)
-        add_publishing_files(build.project, build.site, build.files, build.copies)
+        add_publishing_files(build.project, build.site, build.files, build.copies, last=build.files)
         build.published = [name for name in build.files if name not in before]
 
 
@@ -140,15 +142,20 @@ def writing(build: Build) -> None:
         staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
         files.out = project.out
         outputs = {name: stamp(project.out / name) for name in files}
+        written_now = outputs
     else:
         outputs = {name: was for name, was in old.outputs.items() if name in files.names}
         previous = [*old.outputs, *old.copies, *build.pending]
         remove_stale_staging(project.out)  # what a killed full build left beside output/
-        outputs.update(write_in_place(project.out, files, copies, build.copy_digests, previous, build.old_copies,
-                                      build.journal))
+        written_now = write_in_place(project.out, files, copies, build.copy_digests, previous, build.old_copies,
+                                     build.journal)
+        outputs.update(written_now)
     for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
         outputs[name] = stamp(project.out / name)
     build.state = _remembered(build, outputs)
+    if build.republish:
+        build.explained.update((name, "publishing: pages or files it lists changed") for name in build.published
+                               if name in written_now)
 
 
 def _remembered(build: Build, outputs: dict) -> LastBuild:
@@ -314,16 +321,28 @@ def _target_signatures(site: Site, targets: set) -> dict:
     return {target: signature(target) for target in targets}
 
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
-                 damaged: set[str]) -> list[Page]:
+                 damaged: set[str], edited: set[str]) -> tuple[list[Page], dict[str, str]]:
+    """The pages to render again, and for each the input that made it necessary (--explain)."""
     changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
-    dirty = []
+    dirty, reasons = [], {}
     for page in site.pages:
         name = page.output_path
         deps = old.deps.get(name)
-        if (deps is None or page.rel in compiled or name in damaged
-                or name not in old.outputs or not deps.isdisjoint(changed)):
-            dirty.append(page)
-    return dirty
+        if deps is None or name not in old.outputs:
+            reason = "no earlier build made it" if old.outputs else "no usable build cache: a full build"
+        elif page.rel in compiled:
+            reason = (f"{page.source.shown} changed" if page.rel in edited
+                      else f"a page {page.source.shown} links to changed its address or headings")
+        elif name in damaged:
+            reason = "its file in output/ was changed, removed or left by an unfinished build"
+        elif not deps.isdisjoint(changed):
+            keys = sorted(old.keys[number] for number in deps & changed)
+            reason = explain_key(keys[0]) + (f" (and {len(keys) - 1} more inputs)" if len(keys) > 1 else "")
+        else:
+            continue
+        dirty.append(page)
+        reasons[name] = reason
+    return dirty, reasons
 
 def _render(project: Project, persistent: bool, site: Site, pages: list[Page], sink: Callable[[str, bytes], None] | None = None
             ) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:

@@ -80,6 +80,7 @@ class Build:
     meta: dict[str, str] = field(init=False)
     signatures: Signatures = field(init=False)
     dirty: list[Page] = field(init=False)
+    explained: dict[str, str] = field(init=False)  # output -> why it was rendered or written (--explain)
     deps: dict[str, frozenset[Key]] = field(init=False)
     names: list[str] = field(init=False)
     copies: dict[str, Path] = field(init=False)
@@ -99,3 +100,4 @@ class BuildResult:
     warnings: list[ContentError] = field(default_factory=list)
     milliseconds: int = 0
     timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
+    explained: dict[str, str] = field(default_factory=dict)  # output rendered or written -> the input that caused it

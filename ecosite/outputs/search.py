@@ -26,7 +26,6 @@ from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
 from ecosite.render.templates import make_environment, template_for
 from ecosite.site.model import LIST_KIND
-from ecosite.write.in_place import OutputFiles
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = f"{BUNDLE_DIR}/shards.json"  # the bundles, read by the search page
@@ -184,8 +183,8 @@ def search_pages(publication: Publication) -> set[str]:
 def publish(publication: Publication) -> None:
     """The Pagefind index of every page but the hidden ones and pages 2.. of a list; none without a search page.
 
-    A build's OutputFiles know which pages changed and where the last build's shards are, so only the
-    shards holding a changed page are indexed again."""
+    With the last build's output known (publication.last), only the shards holding a changed page are
+    indexed again; the others are kept as they are."""
     searching = search_pages(publication)
     if not searching:
         return
@@ -193,10 +192,11 @@ def publish(publication: Publication) -> None:
     lists = {page.output_path for page in publication.site.pages if page.source.kind == LIST_KIND}
     skipped = publication.hidden | searching | lists
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
-    if not isinstance(files, OutputFiles):  # files in memory only: every shard from scratch
+    last = publication.last
+    if last is None:  # every shard from scratch
         files.update(search_bundle(files, to_index))
         return
-    bundles, kept = search_bundles(files, to_index, files.touched, read_shard_state(files.out), files.path_of)
+    bundles, kept = search_bundles(files, to_index, last.touched, read_shard_state(last.out), last.path_of)
     files.update(bundles)
     for name in kept:
-        files.keep(name)
+        last.keep(name)

@@ -139,7 +139,9 @@ def template_for(page: Page, env: jinja2.Environment) -> str:
         candidates = [f"{page.section}/index.html"]
     else:
         candidates = [f"{page.section}/page.html"] if page.section else []
-    available = set(env.list_templates())
+    available = env.__dict__.get("_ecosite_templates")
+    if available is None:  # listed once per environment (one build): listing walks templates/
+        available = env.__dict__["_ecosite_templates"] = frozenset(env.list_templates())
     return next((name for name in candidates if name in available), "page.html")
 
 

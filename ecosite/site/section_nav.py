@@ -20,6 +20,11 @@ class SectionNav:
     previous: Page | None
     next: Page | None
 
+    @property
+    def more(self) -> bool:
+        """Whether the section has pages this navigation does not list (then link to the index)."""
+        return self.total > len(self.pages)
+
 
 def section_nav(site: Site, page: Page, cap: int) -> SectionNav | None:
     """The navigation of a page of a section with other pages; None for index pages and lone pages."""

@@ -94,7 +94,7 @@ def test_a_page_lists_a_bounded_part_of_its_section_with_its_neighbours(built: P
     assert 'href="/reports/report-15/" aria-current="page"' in nav
     assert 'Previous: <a href="/reports/report-14/">Report 14</a>' in nav
     assert 'Next: <a href="/reports/report-16/">Report 16</a>' in nav
-    assert '<a href="/reports/">All 30 pages of Reports</a>' in nav
+    assert '<a href="/reports/">All pages of Reports</a>' in nav
     first = read(built, "reports/report-00/index.html")
     assert "Previous:" not in first and re.findall(r'<li><a href="/reports/(report-\d+)/"', first)[:1] == ["report-00"]
 
