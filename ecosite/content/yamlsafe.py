@@ -108,7 +108,9 @@ def _fast_node(text: str) -> tuple[Node | None, bool] | None:
     loader = _FastLoader(text)
     try:
         return loader.get_single_node(), True
-    except (yaml.YAMLError, YamlProblem, RecursionError):
+    except RecursionError:  # what the Python loader says too, without nesting that deep a second time
+        raise YamlProblem(1, "the YAML is nested far too deeply", f"keep nesting under {MAX_DEPTH} levels") from None
+    except (yaml.YAMLError, YamlProblem):
         return None  # read again by the Python loader, whose messages editors get
     finally:
         loader.dispose()
