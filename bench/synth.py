@@ -3,7 +3,11 @@
 The real templates/, site.yaml, static files and pages are copied so the benchmark renders what the
 organisation publishes; N pages are added (news items and yearly reports) with front matter,
 headings, lists, tables, code, footnotes and links to other pages' .md sources, some with #anchors.
-The same seed and N always give the same files.
+The same seed, N and layout always give the same files.
+
+Two layouts: "sections" spreads the pages evenly over ten sections (news and nine yearly report
+sections, the shape of the organisation's archive); "single" puts every page in the news section, the
+worst case for anything whose cost grows with a section's size.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# Most of a large site is its news archive; the rest is reports filed by year, each year a section of
-# its own (the real templates list a page's whole section on every page of it, so sections stay small).
-SECTIONS = (("news", 0.8),) + tuple((f"reports-{year}", 0.2 / 11) for year in range(2015, 2026))
+# Ten sections: the news archive and reports filed by year, each year a section of its own.
+SECTIONS = ("news",) + tuple(f"reports-{year}" for year in range(2016, 2025))
+LAYOUTS = ("sections", "single")
 NETWORKS = ("digital-health", "emergencies-crises", "health-systems", "hpv-hepb-action", "inequalities",
             "prevention", "quality-cancer-care", "survivorship", "workforce")
 WORDS = ("cancer care patients europe network policy screening survivors workforce quality access "
@@ -80,17 +84,11 @@ def body(rng: random.Random, headings: list[str], links: list[str]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def plan(count: int, rng: random.Random) -> list[tuple[str, str, list[str]]]:
+def plan(count: int, rng: random.Random, layout: str = "sections") -> list[tuple[str, str, list[str]]]:
     """(section, slug, headings) for each generated page, headings unique within a page."""
     pages = []
     for number in range(count):
-        pick, total = rng.random(), 0.0
-        section = SECTIONS[-1][0]
-        for name, share in SECTIONS:
-            total += share
-            if pick < total:
-                section = name
-                break
+        section = SECTIONS[number % len(SECTIONS)] if layout == "sections" else "news"
         slug = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{number:05d}"
         pages.append((section, slug, rng.sample(HEADINGS, rng.randint(2, 6))))
     return pages
@@ -112,17 +110,20 @@ def front_matter(rng: random.Random, section: str, number: int) -> str:
     return "\n".join(lines + ["---", ""])
 
 
-def write_site(target: Path, count: int, seed: int = 7) -> Path:
-    """Create target/ with the real project plus `count` generated pages; returns target."""
+def write_site(target: Path, count: int, seed: int = 7, layout: str = "sections", project: Path = REPO) -> Path:
+    """Create target/ with the real project (`project`'s templates and content) plus `count` generated
+    pages; returns target."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copytree(REPO / "templates", target / "templates")
-    shutil.copytree(REPO / "content", target / "content")
-    if (REPO / "static").is_dir():
-        shutil.copytree(REPO / "static", target / "static")
+    shutil.copytree(project / "templates", target / "templates")
+    shutil.copytree(project / "content", target / "content")
+    if (project / "static").is_dir():
+        shutil.copytree(project / "static", target / "static")
     rng = random.Random(seed)
-    pages = plan(count, rng)
+    pages = plan(count, rng, layout)
     for section in {section for section, _, _ in pages} - {"news"}:
         (target / "content" / section).mkdir(exist_ok=True)
         (target / "content" / section / "index.md").write_text(
@@ -145,4 +146,4 @@ def write_site(target: Path, count: int, seed: int = 7) -> Path:
 if __name__ == "__main__":
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     where = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "bench-sites" / f"site-{size}"
-    print(write_site(where, size))
+    print(write_site(where, size, layout=sys.argv[3] if len(sys.argv) > 3 else "sections"))

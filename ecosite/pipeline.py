@@ -18,7 +18,9 @@ from ecosite.incremental import cache, stages
 from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
 from ecosite.project import Project, StageCallback, quiet
-from ecosite.write.in_place import Stamp, stamp
+from ecosite.write.in_place import Journal, Stamp, stamp
+
+JOURNAL_FILE = "writing.json"  # in the cache folder: see ecosite.write.in_place.Journal
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings,
-                       len(build.held))
+                       len(build.held), build.explained)
 
 
 class Engine:
@@ -73,9 +75,10 @@ class Engine:
     2. reading compiles those pages (front matter, Markdown) plus the pages whose links point at a page
        whose address or headings changed; linking links the whole site;
     3. rendering re-renders exactly the outputs whose recorded inputs (render/dependencies.py) changed,
-       and those whose file in output/ is missing or was altered;
-    4. publishing reruns (feed, sitemap, search...) when any output changed, and writing writes only the
-       files whose bytes differ and removes the outputs of deleted sources.
+       and those whose file in output/ is missing or was altered, or which a killed write may have left
+       wrong (the journal, write/in_place.py);
+    4. publishing reruns (feed, sitemap, search...) when any output changed, and writing writes in place
+       only the files whose bytes differ and removes the outputs of deleted sources.
 
     Anything that changes every output (site.yaml, the build options, the set of templates, the
     generator's own code) makes the build cold, exactly like a first build. Large cold builds use every
@@ -87,14 +90,19 @@ class Engine:
         self.persistent = persistent
         self.state: LastBuild | None = None
         self.cache_stamp: Stamp | None = None  # the cache file as this engine last left it
+        self.journal = Journal(None)  # what an unfinished write touched (on disk beside the cache when persistent)
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None, on_stage: StageCallback = quiet,
                 write: bool = True) -> BuildResult:
         """Run the pipeline's stages (all but writing when `write` is False); remember what a write left."""
-        build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths)
+        if self.persistent:  # read again: another process may have left one
+            self.journal = Journal(self.project.root / cache.CACHE_DIR / JOURNAL_FILE)
+        build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
+                      self.journal)
         result = run(build, STAGES if write else STAGES[:-1], on_stage)
         if build.state is not None:
-            self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps))
+            self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps
+                                                    or build.pending))
             if self.persistent:  # for `ecosite check`: what the folder it is asked about was built with
                 record_build(self.project.root, self.project.out,
                              {"drafts": self.project.drafts, "future": self.project.future,
@@ -102,12 +110,16 @@ class Engine:
         return result
 
     def remember(self, state: LastBuild, changed: bool) -> None:
+        """Keep the state for the next build and save it; only then may the journal forget what was written."""
         self.state = state
+        recorded = True
         if self.persistent and changed:
             try:
                 cache.save(self.project.root, state)
             except OSError:
-                pass  # a read-only project still builds; the next build is just cold
+                recorded = False  # a read-only project still builds; the next build is just cold
+        if recorded:
+            self.journal.clear()  # the cache now vouches for every file written
         self.cache_stamp = self._cache_stamp()
 
     def _cache_stamp(self) -> Stamp | None:

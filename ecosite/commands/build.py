@@ -45,6 +45,8 @@ def add_publish_options(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_build_options(parser)
     add_publish_options(parser)
+    parser.add_argument("--explain", action="store_true",
+                        help="list the outputs this build rendered or rewrote and the input that caused each")
 
 
 def project_from(args: argparse.Namespace) -> Project:
@@ -73,4 +75,26 @@ def run(args: argparse.Namespace) -> int:
     progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
                      warnings=len(result.warnings), milliseconds=result.milliseconds,
                      files=len(result.files) + len(result.copies), out=str(shown), held=result.held)
+    if args.explain:
+        explain(result.explained)
     return 0
+
+
+GROUP_OVER = 10  # outputs with one cause: listed one by one up to this many, then counted
+
+
+def explain(explained: dict[str, str]) -> None:
+    """What `--explain` prints: each output rendered or rewritten, and why (one line per cause when many)."""
+    if not explained:
+        print("Nothing was rendered or rewritten: no input changed since the last build.")
+        return
+    by_cause: dict[str, list[str]] = {}
+    for name, cause in sorted(explained.items()):
+        by_cause.setdefault(cause, []).append(name)
+    print(f"{len(explained)} output{'s' if len(explained) != 1 else ''} rendered or rewritten:")
+    for cause, names in sorted(by_cause.items(), key=lambda item: (-len(item[1]), item[0])):
+        if len(names) > GROUP_OVER:
+            print(f"  {len(names)} outputs, e.g. {', '.join(names[:3])}: {cause}")
+        else:
+            for name in names:
+                print(f"  {name}: {cause}")

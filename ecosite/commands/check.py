@@ -1,7 +1,8 @@
 """`ecosite check`: read a built output folder the way a visitor's browser would, and report what is broken.
 
 Errors: an internal link or asset that leads nowhere, an `#anchor` that names no element, an image
-without an `alt` attribute, a page without a title. Warnings: an image with empty alt text (fine
+without an `alt` attribute, a page without a title, a page of a paginated list whose `rel="next"` page
+does not lead back with `rel="prev"` (or the other way round). Warnings: an image with empty alt text (fine
 only for decoration), a page without exactly one h1, a link to a folder without its final slash.
 Each finding names the source file (and line, where it can be found) that produced the page.
 `--strict` makes warnings fail too.
@@ -216,6 +217,23 @@ class Checker:
                         "build with the --base-url the site is published at")
         for link in page.links:
             self.check_link(rel, link)
+        for step, back in (("next", "prev"), ("prev", "next")):
+            if step in page.steps:
+                self.check_step(rel, step, back, page.steps[step])
+
+    def check_step(self, rel: str, step: str, back: str, url: str) -> None:
+        """Pages of a list link in order: the page this one calls `next` calls this one `prev`."""
+        target = self.internal_target(rel, url)
+        if target is None or target[0] is None:
+            return
+        other = _page_file(target[0])
+        if not (self.out / other).is_file() or not other.endswith(".html"):
+            return  # check_link reports the missing page
+        returned = self.page(other).steps.get(back)
+        landed = self.internal_target(other, returned) if returned else None
+        if landed is None or landed[0] is None or _page_file(landed[0]) != rel:
+            self.report(rel, False, f"the rel=\"{step}\" page {url} has no rel=\"{back}\" link back to this page",
+                        "link the pages of a list both ways (templates/pagination.html does)")
 
     def check_link(self, rel: str, url: str) -> None:
         target = self.internal_target(rel, url)
@@ -227,7 +245,7 @@ class Checker:
             self.report(rel, False, f"the link {url} leads outside the site's address {self.base_path}",
                         "link to a page of this site (the build adds the base path itself)", *needles)
             return
-        page_rel = path + "index.html" if path == "" or path.endswith("/") else path
+        page_rel = _page_file(path)
         if path and not path.endswith("/") and (self.out / path).is_dir():
             page_rel = path + "/index.html"
             self.report(rel, True, f"the link {url} leads to a folder without its final /",
@@ -258,6 +276,11 @@ class Checker:
             return None, parts.fragment
         joined = "" if joined == "." else joined
         return joined + ("/" if path.endswith("/") and joined else ""), parts.fragment
+
+
+def _page_file(path: str) -> str:
+    """The file a path inside the output is served from: news/ -> news/index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def _source_name(path: str | None) -> str:

@@ -28,6 +28,7 @@ class ScannedPage:
     images: list[Image] = field(default_factory=list)
     canonical: str | None = None
     noindex: bool = False  # redirects and the 404 page: their canonical link names another page
+    steps: dict[str, str] = field(default_factory=dict)  # "prev"/"next" -> href: a paginated list's order
 
 
 class _Scanner(HTMLParser):
@@ -50,6 +51,9 @@ class _Scanner(HTMLParser):
             self.page.images.append(Image(values.get("src", ""), values.get("alt")))
         if tag == "link" and "canonical" in values.get("rel", "").split():
             self.page.canonical = values.get("href")
+        if tag in ("a", "link") and values.get("href"):
+            for step in {"prev", "next"} & set(values.get("rel", "").split()):
+                self.page.steps.setdefault(step, values["href"])
         if tag == "meta" and values.get("name") == "robots" and "noindex" in values.get("content", ""):
             self.page.noindex = True
         for name in LINK_ATTRIBUTES.get(tag, ()):

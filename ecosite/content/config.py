@@ -7,10 +7,10 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, PrivateAttr, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from ecosite.content.documents import load_yaml_file
-from ecosite.content.models import ExternalUrl, Language, Record, Text, TimeZoneName, validate
+from ecosite.content.models import ExternalUrl, Language, Record, Slug, Text, TimeZoneName, validate
 from ecosite.errors import ContentError
 
 
@@ -53,6 +53,17 @@ class Organisation(Record):
     email: Text | None = None
 
 
+PageSize = Annotated[int, Field(ge=1, le=1000)]
+
+
+class Lists(Record):
+    """How long lists are split into pages, and how much of its section a page lists (ecosite.site.pagination)."""
+
+    per_page: PageSize = 20
+    sections: dict[Slug, PageSize] = {}
+    section_links: PageSize = 10
+
+
 class SiteConfig(Record):
     """Site-wide settings; templates see it as `site`."""
 
@@ -65,6 +76,7 @@ class SiteConfig(Record):
     nav: list[NavItem] = []
     social: list[SocialLink] = []
     organisation: Organisation = Organisation()
+    lists: Lists = Lists()
 
     _lines: dict = PrivateAttr(default_factory=dict)  # key path -> line in site.yaml, for later checks
 

@@ -4,6 +4,11 @@ PyYAML's own loaders turn `yes`, `01234` and `12:30` into surprises and forget w
 from. Here plain scalars stay strings (only `true`/`false`, `null` and plain decimal integers are
 typed), anchors, aliases, merge keys, tags and duplicate keys are refused, and every value's line
 is recorded under its key path so a validation error can point at the line an editor wrote.
+
+Where PyYAML was built with libyaml, its C scanner and parser feed the same line-recording composer
+(a fifth of a cold build was the pure-Python scanner); any document the C parser refuses, or that holds a
+character only the Python reader refuses, is read again by the pure-Python loader, so every message
+an editor sees is the same with or without libyaml.
 """
 
 from __future__ import annotations
@@ -74,6 +79,44 @@ class _Loader(Reader, Scanner, Parser, _Composer, _Resolver):
         _Resolver.__init__(self)
 
 
+try:
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]  # libyaml binding, no stubs
+    _WITH_LIBYAML = True
+except ImportError:  # PyYAML built without libyaml: the pure-Python loader reads everything
+    _WITH_LIBYAML = False
+
+
+if _WITH_LIBYAML:
+    class _FastLoader(_Composer, _CParser, _Resolver):
+        """libyaml's events, composed (anchors refused, lines kept) by the same Python composer."""
+
+        def __init__(self, text: str):
+            _CParser.__init__(self, text)
+            _Composer.__init__(self)
+            _Resolver.__init__(self)
+
+
+# libyaml and PyYAML disagree at the edges (tabs, `|#`, where an empty document starts...): the C path
+# takes only documents without the characters of those edges, as front matter mostly is; the others
+# are read by the Python loader alone. tests/content/test_yamlsafe.py compares the two paths on random documents.
+_NOT_PLAIN = re.compile(r"[\t|>%&*!?{}\[\]#`@\\\ufeff]|---|\.\.\.")
+
+
+def _fast_node(text: str) -> tuple[Node | None, bool] | None:
+    """The document's node through libyaml, or None when the C path cannot vouch for the text."""
+    if not _WITH_LIBYAML or not text.strip() or _NOT_PLAIN.search(text) or Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node(), True
+    except RecursionError:  # what the Python loader says too, without nesting that deep a second time
+        raise YamlProblem(1, "the YAML is nested far too deeply", f"keep nesting under {MAX_DEPTH} levels") from None
+    except (yaml.YAMLError, YamlProblem):
+        return None  # read again by the Python loader, whose messages editors get
+    finally:
+        loader.dispose()
+
+
 @dataclass
 class YamlData:
     """Plain Python data plus the line where each key path starts."""
@@ -103,6 +146,16 @@ def load_yaml(text: str, first_line: int = 1) -> YamlData:
 
 
 def _load(text: str, offset: int) -> YamlData:
+    fast = _fast_node(text)
+    node = fast[0] if fast else _slow_node(text, offset)
+    data = YamlData(None)
+    if node is not None:
+        data.value = _construct(node, (), data.lines, 0, offset)
+    data.lines = {path: line + offset for path, line in data.lines.items()}
+    return data
+
+
+def _slow_node(text: str, offset: int) -> Node | None:
     try:
         loader = _Loader(text)  # PyYAML's reader refuses some characters (U+FFFE, C1 controls) at once
     except yaml.reader.ReaderError as exc:
@@ -110,7 +163,7 @@ def _load(text: str, offset: int) -> YamlData:
         raise YamlProblem(line, f"the character U+{exc.character:04X} cannot appear in YAML",
                           "delete it; retype the line if you cannot see it") from None
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -122,11 +175,6 @@ def _load(text: str, offset: int) -> YamlData:
         raise YamlProblem(1, "the YAML is nested far too deeply", f"keep nesting under {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
-    data = YamlData(None)
-    if node is not None:
-        data.value = _construct(node, (), data.lines, 0, offset)
-    data.lines = {path: line + offset for path, line in data.lines.items()}
-    return data
 
 
 def _construct(node: Node, path: KeyPath, lines: dict[KeyPath, int], depth: int, offset: int = 0) -> object:

@@ -35,6 +35,7 @@ from ecosite.render.dependencies import (
     TrackingEnvironment,
     TrackingHelpers,
     digest,
+    explain_key,
     meta_signature,
     template_signatures,
 )
@@ -42,8 +43,8 @@ from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
 from ecosite.site.linking import link, skipped_files
 from ecosite.site.loading import hold_back, load_assets, load_data, load_pages
 from ecosite.site.model import Page, Site, SiteData
-from ecosite.write.in_place import OutputFiles, patch_output, same_bytes, stamp
-from ecosite.write.staging import StagedOutput
+from ecosite.write.in_place import OutputFiles, stamp, write_in_place
+from ecosite.write.staging import StagedOutput, remove_stale_staging
 
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
 ENVIRONMENT_INPUTS = ("SOURCE_DATE_EPOCH", "TZ")  # variables the output depends on (feeds.py reads the first)
@@ -117,8 +118,11 @@ def rendering(build: Build) -> None:
     build.signatures = signatures = Signatures(site, build.meta, build.templates)
     signatures.data = {key: build.digests[str(s.path)] for s in build.sources if s.kind == "data"
                        for key in [s.rel.rsplit(".", 1)[0]]}
-    damaged = {name for name, was in old.outputs.items() if stamp(project.out / name) != was}
-    build.dirty = _dirty_pages(site, old, signatures, set(build.drafts), damaged)
+    build.pending = pending = build.journal.pending(project.out)  # names a killed or failed write may have left wrong
+    damaged = {name for name, was in old.outputs.items() if name in pending or stamp(project.out / name) != was}
+    build.old_copies = {name: source for name, source in old.copies.items() if name not in pending}
+    edited = {s.rel for s in build.sources if s.kind == "page" and str(s.path) not in build.unchanged}
+    build.dirty, build.explained = _dirty_pages(site, old, signatures, set(build.drafts), damaged, edited)
     cold = not old.outputs or not project.out.is_dir()
     build.staged = staged = StagedOutput(project.out) if build.write and cold else None
     rendered, build.deps = _render(project, build.persistent, site, build.dirty, staged.put if staged else None)
@@ -127,7 +131,7 @@ def rendering(build: Build) -> None:
     build.site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
     build.names = names = list(site.files) + [page.output_path for page in site.pages]
     build.republish = bool(build.dirty) or cold or build.site_files != old.site_files \
-        or build.copy_digests != old.copies or set(names) != set(old.outputs) - set(old.published) \
+        or build.copy_digests != build.old_copies or set(names) != set(old.outputs) - set(old.published) \
         or bool(damaged & set(old.published))
     listed = names if build.republish else names + old.published
     build.files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered})
@@ -138,25 +142,33 @@ def publishing(build: Build) -> None:
     build.published = build.old.published
     if build.republish:
         before = set(build.files)
-        add_publishing_files(build.project, build.site, build.files, build.copies)
+        add_publishing_files(build.project, build.site, build.files, build.copies, last=build.files)
         build.published = [name for name in build.files if name not in before]
 
 
 def writing(build: Build) -> None:
-    """A cold build swaps its staging folder in; a rebuild changes only the files whose bytes differ."""
+    """A cold build swaps its staging folder in; a rebuild changes in place only the files whose bytes differ,
+    their names recorded in the journal first (write/in_place.py says what a kill can leave)."""
     project, files, copies, old, staged = build.project, build.files, build.copies, build.old, build.staged
     if staged is not None:
+        build.journal.record(walk=True)  # swapped in before the cache is saved: the next build checks
         staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
         files.out = project.out
         outputs = {name: stamp(project.out / name) for name in files}
+        written_now = outputs
     else:
         outputs = {name: was for name, was in old.outputs.items() if name in files.names}
-        previous = [*old.outputs, *old.copies]
-        if _output_differs(project.out, files, copies, build.copy_digests, previous, old.copies):
-            outputs.update(patch_output(project.out, files, copies, build.copy_digests, previous, old.copies))
+        previous = [*old.outputs, *old.copies, *build.pending]
+        remove_stale_staging(project.out)  # what a killed full build left beside output/
+        written_now = write_in_place(project.out, files, copies, build.copy_digests, previous, build.old_copies,
+                                     build.journal)
+        outputs.update(written_now)
     for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
         outputs[name] = stamp(project.out / name)
     build.state = _remembered(build, outputs)
+    if build.republish:
+        build.explained.update((name, "publishing: pages or files it lists changed") for name in build.published
+                               if name in written_now)
 
 
 def _remembered(build: Build, outputs: dict) -> LastBuild:
@@ -189,15 +201,6 @@ def _content_digest(path: Path) -> str:
 
 def _is_generated(page: Page) -> bool:
     return page.source.kind != "page"
-
-
-def _output_differs(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
-                    previous: list[str], previous_copies: dict[str, str]) -> bool:
-    """Whether output/ needs writing at all: a rebuild that changed nothing leaves it untouched."""
-    return (any(not same_bytes(out / name, files[name]) for name in files.touched & set(files.names))
-            or any(previous_copies.get(name) != digest or not (out / name).is_file()
-                   for name, digest in copy_digests.items())
-            or bool(set(previous) - set(files.names) - set(copies)))
 
 
 def _record(page: Page) -> tuple:
@@ -334,16 +337,28 @@ def _target_signatures(site: Site, targets: set) -> dict:
     return {target: signature(target) for target in targets}
 
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
-                 damaged: set[str]) -> list[Page]:
+                 damaged: set[str], edited: set[str]) -> tuple[list[Page], dict[str, str]]:
+    """The pages to render again, and for each the input that made it necessary (--explain)."""
     changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
-    dirty = []
+    dirty, reasons = [], {}
     for page in site.pages:
         name = page.output_path
         deps = old.deps.get(name)
-        if (deps is None or page.rel in compiled or name in damaged
-                or name not in old.outputs or not deps.isdisjoint(changed)):
-            dirty.append(page)
-    return dirty
+        if deps is None or name not in old.outputs:
+            reason = "no earlier build made it" if old.outputs else "no usable build cache: a full build"
+        elif page.rel in compiled:
+            reason = (f"{page.source.shown} changed" if page.rel in edited
+                      else f"a page {page.source.shown} links to changed its address or headings")
+        elif name in damaged:
+            reason = "its file in output/ was changed, removed or left by an unfinished build"
+        elif not deps.isdisjoint(changed):
+            keys = sorted(old.keys[number] for number in deps & changed)
+            reason = explain_key(keys[0]) + (f" (and {len(keys) - 1} more inputs)" if len(keys) > 1 else "")
+        else:
+            continue
+        dirty.append(page)
+        reasons[name] = reason
+    return dirty, reasons
 
 def _render(project: Project, persistent: bool, site: Site, pages: list[Page], sink: Callable[[str, bytes], None] | None = None
             ) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
@@ -377,7 +392,7 @@ def _render(project: Project, persistent: bool, site: Site, pages: list[Page], s
                 body = None
             keys.discard(("meta", page.rel))
             keys.discard(("body", page.rel))
-            if _is_generated(page):  # made from data and the page list by a generator in link()
+            if page.source.kind == "data":  # made from data and the page list by a generator in link()
                 keys |= {("data", "*"), ("pages",)}
             results.append((page.output_path, body, frozenset(keys), None))
         return results

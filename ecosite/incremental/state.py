@@ -14,7 +14,7 @@ from ecosite.project import Project
 from ecosite.render.dependencies import Key, Signatures
 from ecosite.site.compiled import CompiledBody
 from ecosite.site.model import Asset, Page, Site, SiteData
-from ecosite.write.in_place import OutputFiles, Stamp
+from ecosite.write.in_place import Journal, OutputFiles, Stamp
 from ecosite.write.staging import StagedOutput
 
 
@@ -53,6 +53,7 @@ class Build:
     persistent: bool  # the engine keeps a cache in the project folder
     write: bool  # False: every stage but writing, nothing remembered (generate)
     changed_paths: Iterable[Path] | None
+    journal: Journal = field(default_factory=lambda: Journal(None))  # what an unfinished write touched
     started_ns: int = field(default_factory=time.time_ns)
     errors: list[ContentError] = field(default_factory=list)
     staged: StagedOutput | None = None  # a cold build's output, written while it renders
@@ -76,9 +77,12 @@ class Build:
     site: Site = field(init=False)
     fresh_warnings: dict[str, list[ContentError]] = field(init=False)
     # rendering
+    pending: set[str] = field(init=False)  # names the journal says a killed or failed write may have left wrong
+    old_copies: dict[str, str] = field(init=False)  # the last build's asset copies, less the pending ones
     meta: dict[str, str] = field(init=False)
     signatures: Signatures = field(init=False)
     dirty: list[Page] = field(init=False)
+    explained: dict[str, str] = field(init=False)  # output -> why it was rendered or written (--explain)
     deps: dict[str, frozenset[Key]] = field(init=False)
     names: list[str] = field(init=False)
     copies: dict[str, Path] = field(init=False)
@@ -99,3 +103,4 @@ class BuildResult:
     milliseconds: int = 0
     timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
     held: int = 0  # pages left out because they are dated in the future
+    explained: dict[str, str] = field(default_factory=dict)  # output rendered or written -> the input that caused it

@@ -5,9 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ecosite.project import Project
 from ecosite.site.model import Site
+
+
+class LastOutput(Protocol):
+    """What a build's files know of the last build's output (write/in_place.OutputFiles offers it), so an
+    output can keep what it made last time for the parts that did not change (the search index's shards)."""
+
+    touched: set[str]  # files whose bytes may differ from the last build's
+    out: Path  # where the files not touched already are
+
+    def keep(self, name: str) -> None: ...  # list a file of the last build's output as produced again
+
+    def path_of(self, name: str) -> Path | None: ...  # an unchanged file on disk, to link rather than copy
 
 
 @dataclass
@@ -19,6 +32,7 @@ class Publication:
     files: MutableMapping[str, bytes]
     copies: dict[str, Path]
     hidden: set[str] = field(default_factory=set)  # outputs kept out of the sitemap and the search index
+    last: LastOutput | None = None  # None: everything is made from scratch
 
     def __post_init__(self) -> None:
         self.hidden |= {page.output_path for page in self.site.pages if page.meta.draft}

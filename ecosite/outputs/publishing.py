@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from ecosite.outputs import compress, feeds, minify, redirects, search, sitemap
-from ecosite.outputs.publication import Output, Publication, always
+from ecosite.outputs.publication import LastOutput, Output, Publication, always
 from ecosite.project import Project, source_date_epoch
 from ecosite.site.model import Site
 
@@ -27,10 +27,12 @@ OUTPUTS: tuple[Output, ...] = (
 
 
 def add_publishing_files(project: Project, site: Site, files: MutableMapping[str, bytes],
-                         copies: dict[str, Path]) -> None:
-    """Add every wanted output to `files` in place; raises BuildError with every problem found."""
+                         copies: dict[str, Path], last: LastOutput | None = None) -> None:
+    """Add every wanted output to `files` in place; raises BuildError with every problem found.
+
+    `last` (the build's OutputFiles) lets an output reuse what it made last time where nothing changed."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
-    publication = Publication(project, site, files, copies)
+    publication = Publication(project, site, files, copies, last=last)
     for output in OUTPUTS:
         if output.wanted(project):
             output.add(publication)

@@ -11,7 +11,9 @@ While a page renders, every input it touches is noted as a key:
   other attribute it then read of a page is noted as that page's ("meta", rel));
 - ("pages",): every page's front matter (what a generator in link() may have read);
 - ("data", key) / ("data", "*"): one data file, or all of them;
-- ("asset", name): a static file's fingerprinted address.
+- ("asset", name): a static file's fingerprinted address;
+- ("list", url): which items the page at url shows of its paginated list, and the list's pages;
+- ("neighbours", rel): which pages a page's bounded section navigation names (not what they say).
 
 `signature(site, key)` says what a key stands for now; a page is re-rendered when one of its keys'
 signatures differs from the build that rendered it.
@@ -22,12 +24,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
 from ecosite.render.templates import Helpers, NavLink
-from ecosite.site.model import Page, Site
+from ecosite.site.model import Page, Paginator, Site
+from ecosite.site.section_nav import SectionNav
 
 Key = tuple[str, ...]
 BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
@@ -154,6 +157,21 @@ class TrackedSection(list):
         return list.__contains__(self, item)
 
 
+class TrackedSectionNav:
+    """A page's section navigation: what it names is its ("neighbours", rel) key; only reading `total`
+    depends on the section's size, so adding a page far away re-renders no page that does not show it."""
+
+    def __init__(self, nav: SectionNav, section: str):
+        self._nav, self._section = nav, section
+        self.index, self.pages, self.previous, self.next = nav.index, nav.pages, nav.previous, nav.next
+        self.more = nav.more
+
+    @property
+    def total(self) -> int:
+        note(("section-count", self._section))
+        return self._nav.total
+
+
 class TrackedData(Mapping):
     """The data files as templates see them: `data["summit/2025"]` depends on that file only."""
 
@@ -211,6 +229,18 @@ class TrackingHelpers(Helpers):
     def page_at(self, url: str) -> Page | None:
         note(("at", url))
         return super().page_at(url)
+
+    def paginator(self, page: Page) -> Paginator | None:
+        note(("list", page.url))
+        return super().paginator(page)
+
+    def section_nav(self, page: object) -> SectionNav | None:
+        if isinstance(page, Page):
+            note(("neighbours", page.rel))
+        nav = super().section_nav(page)  # refuses anything but a page
+        if nav is None or not isinstance(page, Page):
+            return None
+        return cast(SectionNav, TrackedSectionNav(nav, page.section))  # stands in for it, as TrackedSite for Site
 
     def navigation(self, current: Page) -> list[NavLink]:
         for item in self.site.config.nav:
@@ -272,7 +302,36 @@ class Signatures:
         if kind == "asset":
             asset = site.assets.get(key[1])
             return asset.output_path if asset else "missing"
+        if kind == "list":
+            part = site.paginators.get(key[1])
+            return digest(meta_signature(part.page), part.number, part.urls, part.total,
+                          *(item.rel for item in part.items)) if part else "missing"
+        if kind == "neighbours":
+            page = site.by_rel.get(key[1])
+            nav = Helpers(site).section_nav(page) if page else None
+            return digest(*((nav.index and nav.index.rel, nav.more, nav.previous and nav.previous.rel,
+                             nav.next and nav.next.rel, *(p.rel for p in nav.pages)) if nav else ("none",)))
         return "unknown"
+
+
+def explain_key(key: Key) -> str:
+    """A dependency key that changed, as `ecosite build --explain` tells it."""
+    kind, *rest = key
+    what = rest[0] if rest else ""
+    return {
+        "template": f"templates/{what} changed",
+        "meta": f"the front matter or address of content/{what} changed",
+        "body": f"the body of content/{what} changed",
+        "at": f"the page at {what} changed",
+        "section": f"the pages of the section {what or '(top)'} changed",
+        "section-count": f"the number of pages in the section {what or '(top)'} changed",
+        "list": f"which items the list page {what} shows changed",
+        "neighbours": f"the pages beside content/{what} in its section changed",
+        "pages": "the front matter of some page changed (this output reads every page's)",
+        "pages-urls": "the set of pages or their addresses changed",
+        "data": "a data file changed" if what == "*" else f"content/{what}.yaml changed",
+        "asset": f"the address of static/{what} changed",
+    }.get(kind, f"{kind} {what}".strip() + " changed")
 
 
 def template_signatures(templates_dir: Path) -> dict[str, str]:

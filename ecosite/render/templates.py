@@ -14,7 +14,8 @@ import jinja2
 from markupsafe import Markup
 
 from ecosite.errors import ContentError
-from ecosite.site.model import Page, Site
+from ecosite.site.model import Page, Paginator, Site
+from ecosite.site.section_nav import SectionNav, section_nav
 
 
 @dataclass
@@ -84,6 +85,16 @@ class Helpers:
             raise TemplateProblem(f"page(): there is no page content/{rel}")
         return page
 
+    def paginator(self, page: Page) -> Paginator | None:
+        """The part of a long list this page shows (section indexes, network pages and their page 2..)."""
+        return self.site.paginators.get(page.url)
+
+    def section_nav(self, page: object) -> SectionNav | None:
+        """The bounded navigation of a page's section: its index, neighbours and a few pages around it."""
+        if not isinstance(page, Page):
+            raise TemplateProblem("section_nav(): give it a page, e.g. section_nav(page)")
+        return section_nav(self.site, page, self.site.config.lists.section_links)
+
     def page_at(self, url: str) -> Page | None:
         """The page at a site URL ('/search/'), or None: a lookup, where a loop over `pages` on every
         page made a 10,000 page build quadratic."""
@@ -128,7 +139,9 @@ def template_for(page: Page, env: jinja2.Environment) -> str:
         candidates = [f"{page.section}/index.html"]
     else:
         candidates = [f"{page.section}/page.html"] if page.section else []
-    available = set(env.list_templates())
+    available = env.__dict__.get("_ecosite_templates")
+    if available is None:  # listed once per environment (one build): listing walks templates/
+        available = env.__dict__["_ecosite_templates"] = frozenset(env.list_templates())
     return next((name for name in candidates if name in available), "page.html")
 
 
@@ -142,12 +155,14 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, helpers: Helper
         "pages": site.pages,
         "navigation": helpers.navigation(page),
         "breadcrumbs": helpers.breadcrumbs(page),
+        "paginator": helpers.paginator(page),
         "url": helpers.url,
         "absolute_url": helpers.absolute_url,
         "asset": helpers.asset,
         "section": helpers.section,
         "page_of": helpers.page,
         "page_at": helpers.page_at,
+        "section_nav": helpers.section_nav,
     }
     return template.render(context).encode("utf-8")
 

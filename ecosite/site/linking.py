@@ -9,6 +9,7 @@ from ecosite.content.sources import Source
 from ecosite.errors import ContentError, fail_if
 from ecosite.markdown import parser as markdown
 from ecosite.site.model import Asset, Generated, LinkTargets, Page, Site, SiteData, check_collisions
+from ecosite.site.pagination import paginated_lists
 
 
 def skipped_files(sources: list[Source], errors: list[ContentError], pages: list[Page],
@@ -32,10 +33,13 @@ def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str
     (config, pages, data, assets, broken) -> Generated; `link_checks` (their `check_links`) check what a
     type's pages name: (pages, broken) -> errors. `broken`, `drafts` and `held` name the page sources that
     made no page (see skipped_files): what refers to a broken one is reported as a follow-on of that
-    file's own problem."""
+    file's own problem. Then the long lists are split into pages (site/pagination.py), a rule of the
+    site rather than of a type; each generator sees the Markdown pages only."""
     generated = [generator(config, pages, data, assets, broken) for generator in generators]
+    generated.append(paginated_lists(config, pages, data, assets))
     site = Site(config, pages + [p for g in generated for p in g.pages], data, assets,
-                files={name: body for g in generated for name, body in g.files.items()})
+                files={name: body for g in generated for name, body in g.files.items()},
+                paginators={url: part for g in generated for url, part in g.paginators.items()})
     errors = [e for g in generated for e in g.errors] + check_collisions(site.pages, assets)
     site.warnings += [w for g in generated for w in g.warnings]
     site.warnings += [w for page in pages for w in page.warnings]

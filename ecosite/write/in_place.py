@@ -1,20 +1,27 @@
 """Incremental writing: apply a rebuild's changes to output/ in place, and read unchanged files back.
 
-A full build swaps in a complete new output/ (staging.StagedOutput). A rebuild that changed a handful of
-files must not rewrite ten thousand, so it writes only those into a hard-linked copy of output/ and
-swaps that in (patch_output), removing the outputs of deleted sources. Everything that can fail
+A full build swaps in a complete new output/ (staging.StagedOutput). A rebuild touches only the files
+whose bytes changed: no copy, walk or listing of the whole output tree. Everything that can fail
 (loading, linking, rendering) has happened before the first file is touched, so a failed rebuild
-still changes nothing.
+still changes nothing. What a kill can leave behind, and how the next build repairs it:
+
+- every file is written to `.NAME.ecosite-new` and renamed over NAME, so no file is ever half-written;
+- new static files first, then pages and other files, then removals: a page on disk, old or new, only
+  names fingerprinted assets that are there (new ones are written before the first page using them,
+  old ones removed after the last page using them was replaced);
+- before the first write, the names about to be written or removed are recorded (`Journal`); the
+  record is cleared only once the build's cache is saved. The next build treats every recorded name
+  as damaged (re-renders and rewrites it, removes it and its temporary file when no longer produced).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 
-from ecosite.write import staging as output
 from ecosite.write.failures import write_failure
 
 Stamp = tuple[int, int]  # (size, mtime_ns) of an output file as the build left it
@@ -61,6 +68,14 @@ class OutputFiles(MutableMapping[str, bytes]):
     def __iter__(self) -> Iterator[str]:
         return iter(list(self.names))
 
+    def keep(self, name: str) -> None:
+        """List a file of the previous output as produced again, unchanged (a kept search shard)."""
+        self.names[name] = None
+
+    def path_of(self, name: str) -> Path | None:
+        """Where an unchanged file already is on disk (None for new bytes): to link rather than copy."""
+        return None if name in self.fresh or name not in self.names else self.out / name
+
     def __len__(self) -> int:
         return len(self.names)
 
@@ -79,63 +94,81 @@ def same_bytes(target: Path, data: bytes) -> bool:
         return False
 
 
-def patch_output(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
-                 previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp | None]:
-    """Write changed files, copy new assets, remove what is no longer produced; returns new stamps.
+class Journal:
+    """The names an in-place write is about to touch, kept until the build that wrote them is recorded.
 
-    The changes go into a copy of output/ made of hard links (no unchanged file is rewritten), which
-    is then swapped in with one atomic exchange: a build killed half-way leaves the old site whole,
-    never new pages beside an old feed and sitemap.
-    """
+    `walk` marks a full build swapped in before its cache was saved: the next build lists output/ once
+    to find the files its older record does not know."""
+
+    def __init__(self, path: Path | None):
+        self.path = path  # None: in memory only (a build that keeps no cache)
+        self.names: set[str] = set()
+        self.walk = False
+        if path is not None:
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                self.names, self.walk = set(record.get("names", [])), bool(record.get("walk"))
+            except (OSError, ValueError, AttributeError, TypeError):
+                pass
+
+    def pending(self, out: Path) -> set[str]:
+        """Every name a killed write may have left changed, half-renamed or unknown to the cache."""
+        names = set(self.names)
+        if self.walk and out.is_dir():
+            names |= {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
+        return names
+
+    def record(self, names: Iterable[str] = (), walk: bool = False) -> None:
+        self.names |= set(names)
+        self.walk = self.walk or walk
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = self.path.with_name(f".{self.path.name}.new")
+                temporary.write_text(json.dumps({"names": sorted(self.names), "walk": self.walk}), encoding="utf-8")
+                os.replace(temporary, self.path)
+            except OSError:
+                self.path = None  # a read-only project saves no cache either: the next process builds cold
+
+    def clear(self) -> None:
+        self.names, self.walk = set(), False
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def write_in_place(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
+                   previous: Iterable[str], previous_copies: dict[str, str], journal: Journal) -> dict[str, Stamp | None]:
+    """Write changed files, copy new assets, remove what is no longer produced; returns the new stamps.
+
+    Only the files named touched (and assets whose source changed, or whose copy is missing) are
+    looked at; an unchanged output/ is not touched at all."""
     out = out.resolve()
-    staging = output.staging_dir(out)
-    try:
-        output.remove_stale_staging(out)
-        shutil.rmtree(staging, ignore_errors=True)
-        present = _link_tree(out, staging)  # what is really there: a build killed before it saved its
-        # cache left files the cache does not know, and they must go as well
-        written = _apply_changes(staging, files, copies, copy_digests, [*previous, *present], previous_copies)
-        output.swap_in(staging, out)  # the same inodes, so the stamps taken in staging stay true
-    except OSError as exc:
-        raise write_failure(exc, out, staging) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
-
-
-def _link_tree(out: Path, staging: Path) -> list[str]:
-    """A copy of output/ whose files are hard links (cheap; replacing one leaves the original); their names."""
-    present = []
-    for folder, _, names in os.walk(out):
-        copy = staging / Path(folder).relative_to(out)
-        copy.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            os.link(Path(folder) / name, copy / name, follow_symlinks=False)
-            present.append((copy / name).relative_to(staging).as_posix())
-    return present
-
-
-def _apply_changes(out: Path, files: OutputFiles, copies: dict[str, Path], copy_digests: dict[str, str],
-                   previous: Iterable[str], previous_copies: dict[str, str]) -> dict[str, Stamp | None]:
+    writes = [name for name in sorted(files.touched & set(files.names)) if not same_bytes(out / name, files[name])]
+    assets = [name for name in sorted(copies)
+              if previous_copies.get(name) != copy_digests[name] or not (out / name).is_file()]
+    wanted = set(files.names) | set(copies)
+    removals = sorted(set(previous) - wanted)
+    if not (writes or assets or removals):
+        return {}
     written: dict[str, Stamp | None] = {}
-    for name in sorted(files.touched & set(files.names)):
-        target = out / name
-        data = files[name]
-        if not same_bytes(target, data):
-            _replace(target, data)
-        written[name] = stamp(target)
-    for name, source in sorted(copies.items()):
-        if previous_copies.get(name) != copy_digests[name] or not (out / name).is_file():
+    try:
+        journal.record([*assets, *writes, *removals])
+        for name in assets:
             target = out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.ecosite-new")
-            shutil.copyfile(source, temporary)
+            shutil.copyfile(copies[name], temporary)
             os.replace(temporary, target)
-    wanted = set(files.names) | set(copies)
-    for name in sorted(set(previous) - wanted):
-        target = out / name
-        target.unlink(missing_ok=True)
-        _remove_empty_parents(target.parent, out)
+        for name in writes:
+            _replace(out / name, files[name])
+            written[name] = stamp(out / name)
+        for name in removals:
+            target = out / name
+            target.unlink(missing_ok=True)
+            target.with_name(f".{target.name}.ecosite-new").unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, out)
+    except OSError as exc:
+        raise write_failure(exc, out, in_place=True) from None
     return written
 
 

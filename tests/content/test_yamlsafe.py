@@ -1,7 +1,10 @@
 """The strict YAML loader: values stay as written, every line is remembered, traps are refused."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ecosite.content import yamlsafe
 from ecosite.content.yamlsafe import YamlProblem, load_yaml
 
 
@@ -46,3 +49,38 @@ def test_deep_nesting_is_refused_quickly():
     with pytest.raises(YamlProblem) as caught:
         load_yaml("a: " + "[" * 5000 + "]" * 5000)
     assert "nested far too deeply" in caught.value.message
+
+
+FRAGMENTS = ["a", "b", "key", ":", ": ", " ", "  ", "\n", "\n  ", "\t", "- ", "yes", "012", "3", "true", "~", "null",
+             '"q\\tx"', "'s''t'", "#c", "&x ", "*x", "!!str ", "[", "]", "{", "}", ", ", "|", ">", "---", "...",
+             "2024-06-24", "12:30", "\u00e9", "\u202e", "\\", '"', "'", "?", "<<", "%YAML 1.1\n",
+             # what front matter is made of, where both paths run
+             "title", "summary", "date", "x y", " :", "a:b", "-", "--", "\r\n", "\r", "\u0085", "\u2028",
+             "\ufeff", "1.5", "-1", "0x1f", "+3", "\n- ", "\n    ", "\n\n", "  - ", '"a: b"', "'\n'", '"\\u00e9"',
+             "https://x.org/a", "\u00a0", "\U0001f600", "\x85"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+def test_the_libyaml_path_reads_every_document_exactly_as_the_python_path(parts):
+    """Where the C parser accepts a document, it must give the same values and lines as the pure-Python
+    loader; where it refuses one, the Python loader's own message is given (yamlsafe falls back)."""
+    text = "".join(parts)
+    fast = yamlsafe._fast_node(text)
+    try:
+        slow = yamlsafe._slow_node(text)
+    except YamlProblem:
+        assert fast is None, text
+        return
+    if fast is not None:
+        fast_lines: dict = {}
+        slow_lines: dict = {}
+        try:
+            expected = yamlsafe._construct(slow, (), slow_lines, 0) if slow is not None else None
+        except YamlProblem as problem:
+            with pytest.raises(YamlProblem) as same:
+                yamlsafe._construct(fast[0], (), fast_lines, 0)
+            assert (same.value.line, same.value.message) == (problem.line, problem.message), text
+            return
+        got = yamlsafe._construct(fast[0], (), fast_lines, 0) if fast[0] is not None else None
+        assert (got, fast_lines) == (expected, slow_lines), text

@@ -2,7 +2,8 @@
 
 Hypothesis applies random edits, renames, deletions, new pages, drafts, data, stylesheet and template
 changes to a small site whose templates use every kind of input a page can depend on (other pages'
-titles and bodies, sections, the page list, data, assets, includes). After each step the incremental
+titles and bodies, sections, the page list, data, assets, includes, bounded section navigation and
+paginated lists: two items a page, so adding or deleting a story adds or removes /news/page/2/). After each step the incremental
 output folder must hold exactly the files a clean build produces; when the clean build fails, the
 rebuild must fail with the same messages and leave output/ as it was.
 """
@@ -38,8 +39,18 @@ TEMPLATES = {
     "footer.html": "<footer>{{ site.title }}</footer>\n",
     "page.html": """{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>
 <ul class="toc">{% for h in page.toc %}<li>{{ h.title }}</li>{% endfor %}</ul>{{ content }}
-<ul class="siblings">{% for p in section(page.section) %}<li><a href="{{ url(p) }}">{{ p.title }}</a></li>{% endfor %}</ul>
+{% set nav = section_nav(page) %}{% if nav %}<ul class="siblings">{% for p in nav.pages %}<li><a href="{{ url(p) }}">{{ p.title }}</a></li>{% endfor %}</ul>
+{% if nav.previous %}<a href="{{ url(nav.previous) }}">{{ nav.previous.title }}</a>{% endif %}{% if nav.next %}<a href="{{ url(nav.next) }}">{{ nav.next.title }}</a>{% endif %} of {{ nav.total }}{% endif %}
+{% if paginator %}<ul class="list">{% for p in paginator.items %}<li>{{ p.title }}</li>{% endfor %}</ul>{% include "pagination.html" %}{% endif %}
 {% endblock %}
+""",
+    "pagination.html": """{% if paginator.count > 1 %}<p>{{ paginator.number }} of {{ paginator.count }}</p>
+{% if paginator.previous %}<a rel="prev" href="{{ url(paginator.previous) }}">Previous</a>{% endif %}
+{% if paginator.next %}<a rel="next" href="{{ url(paginator.next) }}">Next</a>{% endif %}{% endif %}
+""",
+    "news/index.html": """{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ content }}
+<ul>{% for p in paginator.items %}<li><a href="{{ url(p) }}">{{ p.title }}</a> {{ p.date|isodate }}</li>{% endfor %}</ul>
+{% include "pagination.html" %}{% endblock %}
 """,
     "home.html": """{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{{ content }}
 <p>{{ pages|length }} pages</p>
@@ -54,7 +65,8 @@ TEMPLATES = {
 
 CONTENT = {
     "site.yaml": "title: Tiny\nbase_url: https://example.org/\nlanguage: en\ntimezone: Europe/Brussels\n"
-                 "nav:\n  - title: Home\n    page: index.md\n  - title: About\n    page: about.md\n",
+                 "nav:\n  - title: Home\n    page: index.md\n  - title: About\n    page: about.md\n"
+                 "lists:\n  per_page: 2\n  section_links: 2\n",
     "index.md": "---\ntitle: Home\n---\n\nWelcome. See [about](about.md).\n",
     "about.md": "---\ntitle: About us\n---\n\n## Who\n\nWe are small.\n",
     "about/values.yaml": "values:\n  - name: Openness\n    description: We say what we do.\n",
@@ -63,10 +75,12 @@ CONTENT = {
     "news/two.md": "---\ntitle: Two\ndate: 2024-03-04\n---\n\nThe second story, after [one](one.md#start).\n",
     "guides/alpha.md": "---\ntitle: Alpha\n---\n\n## Steps\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSee [two](../news/two.md).\n",
     "guides/beta.md": "---\ntitle: Beta\norder: 1\n---\n\n```\ncode\n```\n\n- a\n- b\n",
+    "guides/index.md": "---\ntitle: Guides\n---\n\nHow we work.\n",
+    "news/index.md": "---\ntitle: News\n---\n\nOur stories.\n",
 }
 
 NAMES = ["news/one.md", "news/two.md", "news/three.md", "guides/alpha.md", "guides/beta.md", "guides/gamma.md",
-         "about.md"]
+         "guides/delta.md", "about.md", "news/index.md"]
 WORDS = st.sampled_from(["Cancer", "Care", "Europe", "Nurses", "Data", "Rights", "Zeta", "Alpha"])
 
 
@@ -190,6 +204,10 @@ def incremental_build(root: Path, session: Engine | None) -> list[str] | None:
 @example(steps=[(("rename", "news/one.md", "news/three.md"), True),  # breaks a link: both builds fail
                 (("rename", "news/three.md", "news/one.md"), False)])  # and the site is whole again
 @example(steps=[(("new-template", "guides/page.html", "Data"), True), (("delete", "guides/beta.md", ""), True)])
+@example(steps=[(("create", "news/three.md", "Care"), True), (("delete", "news/one.md", ""), False)])  # /news/page/2/ comes and goes
+@example(steps=[(("create", "guides/gamma.md", "Data"), True), (("title", "guides/alpha.md", "Zeta"), True),
+                (("rename", "guides/gamma.md", "guides/delta.md"), False)])  # neighbours change order and name
+@example(steps=[(("create", "news/three.md", "Care"), True), (("title", "news/index.md", "Rights"), True)])  # page 2's title
 def test_incremental_output_is_byte_identical_to_a_clean_build(steps):
     with tempfile.TemporaryDirectory() as folder:
         root = make_site(Path(folder))

@@ -249,3 +249,30 @@ def test_drafts_built_for_preview_stay_out_of_the_sitemap_and_feed(small: Path):
     assert "news/draft" not in (out / "sitemap.xml").read_text()
     titles = [entry.title for entry in feedparser.parse((out / "news/feed.xml").read_bytes()).entries]
     assert titles == ["First news"]
+
+
+def test_an_edit_reindexes_only_the_search_shard_of_the_page_it_changed(tmp_path: Path, monkeypatch):
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)  # the real site's pages in eight shards
+    root = copy_project(REPO, tmp_path / "site")
+    project = Project(root, root / "output")
+    build(project)
+    bundles = {p.relative_to(project.out).as_posix(): p.stat().st_mtime_ns
+               for p in (project.out / "pagefind").rglob("*") if p.is_file()}
+    mission = root / "content/about/mission.md"
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    build(project)
+    shards = search.read_shard_state(project.out)
+    assert len(shards) == 8
+    shard = next(number for number, (pages, _) in shards.items() if "about/mission/index.html" in pages)
+    changed = {name for name, stamp in bundles.items()
+               if not (project.out / name).is_file() or (project.out / name).stat().st_mtime_ns != stamp}
+    expected_prefix = search.bundle_dir(shard) + "/"
+    assert changed and all(name.startswith(expected_prefix) or name in (search.MANIFEST, search.SHARD_STATE)
+                           for name in changed), sorted(changed)
+    if shard == 0:
+        assert not any(name.startswith("pagefind/shard-") for name in changed)
+    clean = tmp_path / "clean"
+    build(Project(root, clean))
+    tree = lambda out: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}  # noqa: E731
+    assert tree(project.out) == tree(clean)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO, _QuietHandler
+from conftest import REPO, _QuietHandler, serve_directory
 
 from ecosite.commands.build import build
+from ecosite.outputs import search
 from ecosite.project import Project
 
 PREFIX = "/eco/"
@@ -124,3 +125,32 @@ def test_a_site_built_for_a_path_works_under_that_path(page, prefixed_url: str, 
     assert failed_requests == []
     # The host really serves nothing outside the prefix, so a link that forgot it would have failed above.
     assert page.goto(f"{prefixed_url}/networks/workforce/").status == 404
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory):
+    """The real site with its search index in eight shards (as a site of a few thousand pages has)."""
+    out = tmp_path_factory.mktemp("sharded") / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_PAGES", 5)
+        build(Project(REPO, out))
+    url, server = serve_directory(out)
+    yield url, out
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_search_finds_pages_in_every_shard_of_the_index(page, sharded_url, failed_requests: list[str]):
+    url, out = sharded_url
+    bundles = search.read_shard_state(out)
+    assert len(bundles) == 8
+    shard_of = {name: shard for shard, (pages, _) in bundles.items() for name in pages}
+    targets = ["networks/survivorship/index.html", "networks/workforce/index.html", "about/strategy/index.html"]
+    assert len({shard_of[name] for name in targets}) > 1, "the pages searched for sit in different shards"
+    page.goto(f"{url}/search/")
+    for query, name in zip(("survivorship", "workforce", "strategy"), targets):
+        results = search_for(page, query)
+        wanted = page.locator(f".pagefind-ui__result-link[href='/{name.removesuffix('index.html')}']").first
+        wanted.wait_for(timeout=15_000)
+        assert results.count() >= 1
+    assert failed_requests == []
