@@ -16,10 +16,13 @@ import yaml
 _KEY = re.compile(r"^(\s*)(- +)?([^\s:#][^:#]*?):(\s|$)")
 
 
+YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def describe(exc: yaml.MarkedYAMLError, text: str, offset: int = 0) -> tuple[int, str, str]:
     """(1-based line in `text`, message, hint) for a PyYAML syntax error; `offset` places the lines a
     hint names in the editor's file (front matter starts on its line 2)."""
-    lines = text.split("\n")
+    lines = YAML_LINE_BREAK.split(text)  # the line breaks PyYAML counts, so its marks index these lines
     problem, context = exc.problem or "", exc.context or ""
     at = exc.problem_mark.line if exc.problem_mark else 0
     at_column = exc.problem_mark.column if exc.problem_mark else 0
@@ -32,13 +35,13 @@ def describe(exc: yaml.MarkedYAMLError, text: str, offset: int = 0) -> tuple[int
             "YAML needs spaces: delete the tab and type spaces instead (in VS Code: "
             "\"Convert Indentation to Spaces\")")
     if "quoted scalar" in context:
-        opened = lines[start]
-        quote = opened[start_column]
+        opened = lines[start] if start < len(lines) else ""
+        quote = opened[start_column] if start_column < len(opened) else '"'
         return start + 1, f"the quote {quote} opened on this line is never closed", (
             f"end the text with {quote} on the same line: `{opened.strip()}{quote}`")
     if "flow sequence" in context or "flow mapping" in context:
-        opened = lines[start]
-        bracket = opened[start_column]
+        opened = lines[start] if start < len(lines) else ""
+        bracket = opened[start_column] if start_column < len(opened) else "["
         closing = "]" if bracket == "[" else "}"
         return start + 1, f"the {bracket} opened on this line is never closed", (
             f"end it with {closing} on the same line: `{opened.strip()}{closing}`")

@@ -155,7 +155,7 @@ def _load(text: str, offset: int) -> YamlData:
     return data
 
 
-def _slow_node(text: str, offset: int) -> Node | None:
+def _slow_node(text: str, offset: int = 0) -> Node | None:
     try:
         loader = _Loader(text)  # PyYAML's reader refuses some characters (U+FFFE, C1 controls) at once
     except yaml.reader.ReaderError as exc:

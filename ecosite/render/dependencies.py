@@ -226,6 +226,10 @@ class TrackingHelpers(Helpers):
         note(("meta", rel))
         return super().page(rel)
 
+    def has_page(self, rel: str) -> bool:
+        note(("meta", rel))
+        return super().has_page(rel)
+
     def page_at(self, url: str) -> Page | None:
         note(("at", url))
         return super().page_at(url)

@@ -85,6 +85,11 @@ class Helpers:
             raise TemplateProblem(f"page(): there is no page content/{rel}")
         return page
 
+    def has_page(self, rel: str) -> bool:
+        """Whether content/<rel> is a published page: a template links to an optional page only when it is
+        there. A test on `pages` would make every page depend on the whole site."""
+        return rel in self.site.by_rel
+
     def paginator(self, page: Page) -> Paginator | None:
         """The part of a long list this page shows (section indexes, network pages and their page 2..)."""
         return self.site.paginators.get(page.url)
@@ -161,6 +166,7 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, helpers: Helper
         "asset": helpers.asset,
         "section": helpers.section,
         "page_of": helpers.page,
+        "has_page": helpers.has_page,
         "page_at": helpers.page_at,
         "section_nav": helpers.section_nav,
     }
