@@ -32,14 +32,12 @@ _WHAT = {
 }
 
 
-def write_failure(exc: OSError, out: Path, staging: Path | None = None, in_place: bool = False) -> BuildError:
+def write_failure(exc: OSError, out: Path, staging: Path | None = None) -> BuildError:
     """The BuildError for an OSError met while writing `out` (through `staging`, when given)."""
     path = Path(exc.filename) if exc.filename else out
     if staging is not None and path.is_relative_to(staging):
         path = out / path.relative_to(staging)
     what, hint = _WHAT.get(exc.errno or 0, (f"the system refused: {exc.strerror or exc}",
                                              f"fix the cause, {_ELSEWHERE}"))
-    left = ("the files not yet written keep the last build; the next build finishes the change" if in_place
-            else "output/ was left as it was")
-    return BuildError([ContentError(str(path), 0, f"could not write the site: {what}; {left}",
+    return BuildError([ContentError(str(path), 0, f"could not write the site: {what}; output/ was left as it was",
                                     hint)])

@@ -83,8 +83,12 @@ class OutputFiles(MutableMapping[str, bytes]):
 def _replace(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.ecosite-new")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a refused write leaves no half file beside the old one
+        raise
 
 
 def same_bytes(target: Path, data: bytes) -> bool:
@@ -168,7 +172,7 @@ def write_in_place(out: Path, files: OutputFiles, copies: dict[str, Path], copy_
             target.with_name(f".{target.name}.ecosite-new").unlink(missing_ok=True)
             _remove_empty_parents(target.parent, out)
     except OSError as exc:
-        raise write_failure(exc, out, in_place=True) from None
+        raise write_failure(exc, out) from None
     return written
 
 
