@@ -22,6 +22,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (NETWORK, NEWS, PAGE, VALUES, SUMMIT_ED
 PAGE_MODELS = {t.location: t.model for t in CONTENT_TYPES if t.kind == "page" and t.location}
 DATA_MODELS = [(t.location, t.model) for t in CONTENT_TYPES if t.kind == "data"]
 GENERATORS = [t.generate for t in CONTENT_TYPES if t.generate is not None]
+GENERATED_READS = frozenset(key for t in CONTENT_TYPES if t.generate is not None for key in t.generate_reads)
 LINK_CHECKS = [t.check_links for t in CONTENT_TYPES if t.check_links is not None]
 
 

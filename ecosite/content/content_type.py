@@ -25,6 +25,9 @@ class ContentType:
     # (config, pages, data, assets, broken) -> site.Generated: pages and files made from this type's records;
     # `broken` names the page files that failed to load (a problem naming one is a follow-on, errors.py)
     generate: Callable[..., Any] | None = None
+    # what `generate` reads of the Markdown pages, as dependency keys (render/dependencies.py): its pages are
+    # rendered again when one of these changes; the default, every page's front matter, is always safe
+    generate_reads: tuple[tuple[str, ...], ...] = (("pages",),)
     scaffold: Callable[..., str] | None = None  # what `ecosite new` writes: a new file, or an entry's block
     # (record, raw YAML, source) -> errors: checks across a whole file, with its lines
     cross_check: Callable[..., list[Any]] | None = None

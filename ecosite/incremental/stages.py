@@ -392,8 +392,8 @@ def _render(project: Project, persistent: bool, site: Site, pages: list[Page], s
                 body = None
             keys.discard(("meta", page.rel))
             keys.discard(("body", page.rel))
-            if page.source.kind == "data":  # made from data and the page list by a generator in link()
-                keys |= {("data", "*"), ("pages",)}
+            if page.source.kind == "data":  # made from data and some of the pages by a generator in link()
+                keys |= {("data", "*"), *registry.GENERATED_READS}
             results.append((page.output_path, body, frozenset(keys), None))
         return results
 

@@ -6,10 +6,12 @@ While a page renders, every input it touches is noted as a key:
 - ("meta", rel) / ("at", url): another page's front matter and URL (links, page_of, navigation, breadcrumbs);
 - ("body", rel): another page's rendered body or headings (a template read `.content`, `.toc` or `.parsed`);
 - ("section", name): the members of a section, in order, and their front matter; ("section-count", name):
-  only how many there are (`{% if section("news") %}`);
+  only how many there are (`{% if section("news") %}`); ("section-head", name, n): only the first n
+  (`section("news")[:3]`), so the latest items shown on every page do not tie them to the whole section;
 - ("pages-urls",): which pages the site has and their addresses (a template looped over `pages`; any
   other attribute it then read of a page is noted as that page's ("meta", rel));
-- ("pages",): every page's front matter (what a generator in link() may have read);
+- ("pages",): every page's front matter (what a generator in link() may have read); ("pages-targets",): every
+  page's address and heading ids (where a link in generated content may point);
 - ("data", key) / ("data", "*"): one data file, or all of them;
 - ("asset", name): a static file's fingerprinted address;
 - ("list", url): which items the page at url shows of its paginated list, and the list's pages;
@@ -149,7 +151,11 @@ class TrackedSection(list):
         return list.__iter__(self)
 
     def __getitem__(self, index: Any) -> Any:
-        note(("section", self.name))
+        if isinstance(index, slice) and not index.start and index.step is None and isinstance(index.stop, int) \
+                and index.stop >= 0:
+            note(("section-head", self.name, str(index.stop)))
+        else:
+            note(("section", self.name))
         return list.__getitem__(self, index)
 
     def __contains__(self, item: object) -> bool:
@@ -293,10 +299,14 @@ class Signatures:
             return self.meta[rel] if rel else "missing"
         if kind == "section":
             return digest(*(self.meta[page.rel] for page in site.section(key[1])))
+        if kind == "section-head":
+            return digest(*(self.meta[page.rel] for page in site.section(key[1])[:int(key[2])]))
         if kind == "section-count":
             return str(len(site.section(key[1])))
         if kind == "pages":
             return digest(*(self.meta[page.rel] for page in site.pages))
+        if kind == "pages-targets":
+            return digest(*(f"{page.rel} {page.url} {sorted(page.parsed.ids)}" for page in site.pages))
         if kind == "pages-urls":
             return digest(*(f"{page.rel} {page.url}" for page in site.pages))
         if kind == "data":
@@ -322,16 +332,19 @@ def explain_key(key: Key) -> str:
     """A dependency key that changed, as `ecosite build --explain` tells it."""
     kind, *rest = key
     what = rest[0] if rest else ""
+    count = rest[-1] if len(rest) > 1 else ""
     return {
         "template": f"templates/{what} changed",
         "meta": f"the front matter or address of content/{what} changed",
         "body": f"the body of content/{what} changed",
         "at": f"the page at {what} changed",
         "section": f"the pages of the section {what or '(top)'} changed",
+        "section-head": f"the first {count} pages of the section {what or '(top)'} changed",
         "section-count": f"the number of pages in the section {what or '(top)'} changed",
         "list": f"which items the list page {what} shows changed",
         "neighbours": f"the pages beside content/{what} in its section changed",
         "pages": "the front matter of some page changed (this output reads every page's)",
+        "pages-targets": "the addresses or heading ids of the pages changed",
         "pages-urls": "the set of pages or their addresses changed",
         "data": "a data file changed" if what == "*" else f"content/{what}.yaml changed",
         "asset": f"the address of static/{what} changed",

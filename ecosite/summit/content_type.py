@@ -41,7 +41,10 @@ def session_block(session_id: str, title: str, indent: str, network_slugs: list[
 
 
 SUMMIT_EDITION = ContentType("summit edition", "data", r"summit/\d{4}\.yaml", "summit/<year>.yaml", SummitEdition,
-                             generate=summit_pages, cross_check=SummitEdition.cross_check,
+                             generate=summit_pages,
+                             # the network pages, and the addresses and heading ids descriptions may link to
+                             generate_reads=(("section", "networks"), ("pages-targets",)),
+                             cross_check=SummitEdition.cross_check,
                              depends_on=build_day)  # which edition is upcoming changes with the day
 SUMMIT_SESSION = ContentType("session", "entry", r"summit/\d{4}\.yaml", "summit/<year>.yaml (sessions:)",
                              SummitSession, scaffold=session_block)

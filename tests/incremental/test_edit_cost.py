@@ -43,7 +43,7 @@ def edit(project: Project, rel: str, old: str, new: str) -> None:
 
 
 def summit_pages(project: Project) -> set[str]:
-    """Pages made from the summit data files, which read every page's front matter (network names)."""
+    """Pages made from the summit data files, which read the network pages and every page's address."""
     return {p.relative_to(project.out).as_posix() for p in (project.out / "summit").glob("*/**/index.html")}
 
 
@@ -61,13 +61,41 @@ def test_a_title_edit_renders_the_pages_that_show_that_title(site: Project):
     edit(site, "reports/report-15.md", "title: Report 15", "title: Report fifteen")
     explained = build(site).explained
     # Report 15 is named by the ten pages whose "In this section" window holds it (reports 11 to 20),
-    # the first page of the reports list, and the summit pages (they read every page's front matter).
+    # and the first page of the reports list.
     window = {f"reports/report-{n:02d}/index.html" for n in range(11, 21)}
-    assert set(explained) == window | {"reports/index.html"} | summit_pages(site)
+    assert set(explained) == window | {"reports/index.html"}
     pages = sum(1 for _ in site.out.rglob("*.html"))
     assert len(explained) < pages / 3, (len(explained), pages)  # a title edit is not a whole-site rebuild
     assert explained["reports/report-12/index.html"] == (
         "the front matter or address of content/reports/report-15.md changed")
+
+
+def test_an_old_news_title_is_rendered_again_only_where_it_is_shown(site: Project):
+    """Every news page shows the latest few items: an old item's title is not among them."""
+    edit(site, "news/item-30.md", "title: Item 30", "title: Item thirty")
+    explained = build(site).explained
+    assert {name for name in explained if name.startswith("news/") and "/page/" not in name} == {
+        "news/item-30/index.html", "news/feed.xml"}
+    assert not any(name.startswith(("summit/", "networks/")) for name in explained), sorted(explained)
+
+
+def test_the_latest_news_title_is_rendered_again_on_every_page_that_shows_it(site: Project):
+    latest = max((p for p in (site.root / "content" / "news").glob("*.md") if p.name != "index.md"),
+                 key=lambda p: (p.read_text().split("date: ", 1)[1][:10], p.name))
+    text = latest.read_text()
+    latest.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1))
+    explained = build(site).explained
+    news_pages = {f"news/{p.stem}/index.html" for p in latest.parent.glob("*.md") if p.name != "index.md"}
+    assert news_pages - {f"news/{latest.stem}/index.html"} <= set(explained)  # its "More news" panel
+    assert "index.html" in explained  # the home page's latest news
+    assert explained["news/item-30/index.html"].startswith(f"the front matter or address of content/news/{latest.name}")
+
+
+def test_a_network_title_is_rendered_again_on_the_summit_pages(site: Project):
+    edit(site, "networks/workforce.md", "\ntitle: ", "\ntitle: The ")
+    explained = build(site).explained
+    assert "summit/2023/workforce/index.html" in explained
+    assert "summit/2023/index.html" in explained
 
 
 def test_adding_a_page_touches_its_neighbours_and_its_list_only(site: Project):
