@@ -4,13 +4,16 @@ Raw HTML is off, link schemes are allow-listed, headings get unique ids, and lin
 other pages' source files (`../networks/workforce.md#aims`) are resolved to their URLs. Parsing
 and rendering are separate steps, so the site can learn every page's headings before any link is
 checked. Some inputs make any CommonMark parser slow (a paragraph of 100,000 `![` is quadratic), so
-every parsing rule checks a per-page time budget and a page over it is an error, never a hang.
+parsing has a per-page time budget and a page over it is an error, never a hang. In a process's main
+thread (builds, and their worker processes) a CPU timer signal enforces it at no cost per rule; in other
+threads (the preview's builder) every parsing rule checks the clock, which makes parsing a third slower.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import signal
 import threading
 import time
 import unicodedata
@@ -106,17 +109,47 @@ def _add_time_budget(md: MarkdownIt) -> None:
             ruler.at(rule.name, _budgeted(rule.fn, is_block), {"alt": rule.alt})
 
 
-def _make_parser() -> MarkdownIt:
+def _make_parser(checks_clock: bool) -> MarkdownIt:
     md = with_typographer(MarkdownIt("commonmark", {"html": False, "typographer": True}))
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # every link is checked by `check_links` instead, with a line
-    _add_time_budget(md)
+    if checks_clock:
+        _add_time_budget(md)
+    else:
+        md.core.ruler.at("inline", _inline_by_block)  # still remembers the block, for the timer's error
     return md
 
 
-MD = _make_parser()
+MD = _make_parser(checks_clock=True)  # for threads other than the main one, where no signal can reach
+TIMED_MD = _make_parser(checks_clock=False)  # the same rules, bounded by a CPU timer signal
+TIMER_REPEAT = 0.05  # seconds: once over budget the signal repeats, in case library code swallowed one
+
+
+def _over_budget(signum: int, frame: Any) -> None:
+    """SIGVTALRM during a timed parse: stop it, naming the block whose rule was running."""
+    line = getattr(_budget, "line", 0)
+    while frame is not None:
+        if "startLine" in frame.f_locals:  # a block rule's (state, startLine, endLine, silent)
+            line = frame.f_locals["startLine"]
+            break
+        frame = frame.f_back
+    raise MarkdownTooSlow(line)
+
+
+def _timed_parse(body: str, env: dict, seconds: float) -> list[Token]:
+    previous = signal.signal(signal.SIGVTALRM, _over_budget)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds, TIMER_REPEAT)
+    try:
+        return TIMED_MD.parse(body, env)
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+def _can_time() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 @dataclass
 class Heading:
@@ -146,12 +179,16 @@ class ParsedMarkdown:
 def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
     """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`, BodyProblem."""
     env: dict = {}
-    _budget.deadline, _budget.line = time.thread_time() + seconds, 0
-    _budget.wall_deadline = time.perf_counter() + seconds
-    try:
-        tokens = MD.parse(body, env)
-    finally:
-        _budget.deadline = None
+    _budget.line = 0
+    if _can_time():
+        tokens = _timed_parse(body, env, seconds)
+    else:
+        _budget.deadline = time.thread_time() + seconds
+        _budget.wall_deadline = time.perf_counter() + seconds
+        try:
+            tokens = MD.parse(body, env)
+        finally:
+            _budget.deadline = None
     _refuse_hidden_direction_changes(tokens)
     parsed = ParsedMarkdown(tokens, env=env)
     for index, token in enumerate(tokens):

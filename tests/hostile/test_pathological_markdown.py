@@ -96,3 +96,32 @@ def test_a_build_with_a_pathological_page_fails_with_a_located_error(tmp_path):
     assert outcome.errors == ["content/a.md:7: this part of the page takes over 5 seconds to read - break up long "
                               "runs of [ ! * _ ` > or - characters here, or split the page"]
     assert outcome.files == {}
+
+
+def test_a_parse_in_another_thread_stops_within_its_budget_too():
+    """The preview builds in a thread, where no timer signal can reach: the rules check the clock there."""
+    import threading
+
+    caught: list[BaseException] = []
+
+    def parse_slowly() -> None:
+        try:
+            markdown.parse("Intro.\n\n" + "![" * 400_000, seconds=BUDGET)
+        except markdown.MarkdownTooSlow as slow:
+            caught.append(slow)
+
+    worker = threading.Thread(target=parse_slowly)
+    worker.start()
+    worker.join(timeout=BUDGET + 30)
+    assert not worker.is_alive()
+    assert [slow.line for slow in caught] == [2]
+
+
+def test_the_timer_is_disarmed_after_each_parse():
+    import signal
+
+    before = signal.getsignal(signal.SIGVTALRM)
+    markdown.parse("A normal *page*.", seconds=0.01)
+    assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGVTALRM) is before
+    sum(range(3_000_000))  # CPU time past the budget: no stray signal arrives
