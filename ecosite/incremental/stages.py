@@ -134,7 +134,8 @@ def rendering(build: Build) -> None:
         or build.copy_digests != build.old_copies or set(names) != set(old.outputs) - set(old.published) \
         or bool(damaged & set(old.published))
     listed = names if build.republish else names + old.published
-    build.files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered})
+    build.files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered},
+                              writable=staged is not None)
 
 
 def publishing(build: Build) -> None:
@@ -153,7 +154,7 @@ def writing(build: Build) -> None:
     if staged is not None:
         build.journal.record(walk=True)  # swapped in before the cache is saved: the next build checks
         staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
-        files.out = project.out
+        files.out, files.writable = project.out, False
         outputs = {name: stamp(project.out / name) for name in files}
         written_now = outputs
     else:

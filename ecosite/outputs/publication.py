@@ -17,6 +17,7 @@ class LastOutput(Protocol):
 
     touched: set[str]  # files whose bytes may differ from the last build's
     out: Path  # where the files not touched already are
+    writable: bool  # whether an output may write its files straight into `out` (a full build's staging folder)
 
     def keep(self, name: str) -> None: ...  # list a file of the last build's output as produced again
 

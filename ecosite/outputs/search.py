@@ -1,13 +1,17 @@
 """Site search: a static Pagefind index built from the rendered pages, in shards, as part of the build.
 
-Pagefind's binary ships inside the `pagefind[bin]` package; it runs over a staging copy of the pages
-to index (hard links where the page is already on disk). A site of many pages is indexed in shards,
+Pagefind's binary ships inside the `pagefind[bin]` package; it reads the pages where they are already
+on disk (a glob names the shard's pages), and a full build has it write the bundles straight into the
+staging folder, so no page or bundle is copied. Pages only in memory (a rebuild's changed ones) are
+staged in a temporary folder first. A site of many pages is indexed in shards,
 each a Pagefind bundle of its own that the search page merges at query time (Pagefind's
-`mergeIndex`): shard 0 is `pagefind/` itself, shard N is `pagefind/shard-N/`; `pagefind/shards.json`
-lists the bundles for the search page, and `pagefind/ecosite-shards.json` which pages and files each holds,
-for the next build. A page belongs to a shard by a hash of its path, so an
-edit re-indexes only the shards of the pages it changed and keeps every other bundle as it is. The
-search page then needs no server code at all, only the browser.
+`mergeIndex`): the first shard is `pagefind/` itself, the others `pagefind/shard-<hash of its first page>/`;
+`pagefind/shards.json` lists the bundles for the search page, and `pagefind/ecosite-shards.json` which pages
+and files each holds, for the next build. Shards are runs of the pages sorted by path, so a section's pages
+(the pages one edit re-renders: a page, its neighbours, the summit's pages) share a shard or two; a run ends
+where a page's path hashes to a cut, so adding or removing a page changes only the shard it falls in. An
+edit re-indexes only the shards of the pages it changed and keeps every other bundle as it is. The search
+page then needs no server code at all, only the browser.
 """
 
 from __future__ import annotations
@@ -39,20 +43,21 @@ def _failure(message: str, hint: str) -> BuildError:
     return BuildError([ContentError("search index", 0, message, hint)])
 
 
-def shard_count(pages: int) -> int:
-    """A power of two, so the count (and with it every page's shard) changes only when the site doubles."""
-    count = 1
-    while count * SHARD_PAGES < pages:
-        count *= 2
-    return count
+def shards_of(pages: list[str]) -> dict[str, list[str]]:
+    """bundle folder -> the pages it indexes: the sorted pages cut into runs of SHARD_PAGES on average
+    (at least a quarter of that, at most four times), each cut decided by the path after it alone."""
+    runs: list[list[str]] = [[]]
+    for rel in sorted(pages):
+        run = runs[-1]
+        if len(run) >= SHARD_PAGES * 4 or len(run) >= max(1, SHARD_PAGES // 4) and _hash(rel) % SHARD_PAGES == 0:
+            runs.append(run := [])
+        run.append(rel)
+    return {BUNDLE_DIR if number == 0 else f"{BUNDLE_DIR}/shard-{_hash(run[0]):016x}": run
+            for number, run in enumerate(runs)}
 
 
-def shard_of(path: str, count: int) -> int:
-    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % count
-
-
-def bundle_dir(shard: int) -> str:
-    return BUNDLE_DIR if shard == 0 else f"{BUNDLE_DIR}/shard-{shard}"
+def _hash(path: str) -> int:
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big")
 
 
 def _command() -> list[str]:
@@ -64,31 +69,31 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def read_shard_state(out: Path) -> dict[int, tuple[list[str], list[str]]]:
-    """shard -> (the pages it indexed, its files) as a previous build left them in `out`, for the shards
-    whose files are all still there (empty when there is no readable record)."""
+def read_shard_state(out: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """bundle folder -> (the pages it indexed, its files) as a previous build left them in `out`, for the
+    shards whose files are all still there (empty when there is no readable record)."""
     try:
         state = json.loads((out / SHARD_STATE).read_bytes())
-        shards = {int(shard): (list(pages), list(state["files"][shard])) for shard, pages in state["pages"].items()}
+        shards = {str(shard): (list(pages), list(state["files"][shard])) for shard, pages in state["pages"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
     return {shard: record for shard, record in shards.items() if all((out / name).is_file() for name in record[1])}
 
 
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,
-                   previous: dict[int, tuple[list[str], list[str]]] | None = None,
-                   on_disk: Callable[[str], Path | None] | None = None) -> tuple[dict[str, bytes], list[str]]:
+                   previous: dict[str, tuple[list[str], list[str]]] | None = None,
+                   on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None
+                   ) -> tuple[dict[str, bytes], list[str], list[str]]:
     """Index the HTML files named in `to_index` (by their `<main>`), shard by shard.
 
     `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
     a rebuild index only the shards that hold a changed page or gained or lost one; None indexes all.
-    `on_disk(name)` gives the path of a page already written, to hard-link instead of copying.
-    Returns the new bundle files (the two records included) and the files of the shards kept as they were.
+    `on_disk(name)` gives the path of a page already written: Pagefind then reads the pages where they are.
+    With `write_to` (a full build's staging folder) Pagefind writes the bundles there itself.
+    Returns the new bundle files in memory (the two records included), the names of those written to
+    `write_to`, and the files of the shards kept as they were.
     """
-    count = shard_count(len(to_index))
-    shards: dict[int, list[str]] = {shard: [] for shard in range(count)}
-    for rel in sorted(to_index):
-        shards[shard_of(rel, count)].append(rel)
+    shards = shards_of(to_index)
     previous = previous or {}
     kept = set()
     if changed is not None:
@@ -98,24 +103,28 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     with tempfile.TemporaryDirectory(prefix="ecosite-search-") as folder:
         running = []
         for shard in sorted(set(shards) - kept):
-            staging, bundle = Path(folder) / f"site-{shard}", Path(folder) / f"bundle-{shard}"
-            _stage(staging, shards[shard], files, on_disk)
-            running.append((shard, bundle, _start(staging, bundle)))
+            temporary = Path(folder) / shard.replace("/", "-")
+            site, glob = _pages_of(shards[shard], files, on_disk, temporary / "site")
+            bundle = write_to / shard if write_to else temporary / "bundle"
+            running.append((shard, bundle, _start(site, glob, bundle)))
             if len(running) >= _parallel():
-                _finish(*running.pop(0), bundles)
+                _finish(*running.pop(0), None if write_to else bundles)
         for job in running:
-            _finish(*job, bundles)
+            _finish(*job, None if write_to else bundles)
+    written = sorted(path.relative_to(write_to).as_posix() for path in (write_to / BUNDLE_DIR).rglob("*")
+                     if path.is_file()) if write_to else []
+    made = [*bundles, *written]
     shard_files = {shard: previous[shard][1] if shard in kept else sorted(
-        name for name in bundles if _in_bundle(name, shard)) for shard in range(count)}
-    state = {"pages": {str(s): pages for s, pages in shards.items()}, "files": {str(s): shard_files[s] for s in shards}}
-    bundles[MANIFEST] = (json.dumps({"bundles": [bundle_dir(s) + "/" for s in range(count)]}) + "\n").encode()
+        name for name in made if _in_bundle(name, shard)) for shard in shards}
+    state = {"pages": shards, "files": shard_files}
+    bundles[MANIFEST] = (json.dumps({"bundles": [shard + "/" for shard in shards]}) + "\n").encode()
     bundles[SHARD_STATE] = (json.dumps(state, separators=(",", ":"), sort_keys=True) + "\n").encode()
-    return bundles, [name for shard in sorted(kept) for name in shard_files[shard]]
+    return bundles, written, [name for shard in sorted(kept) for name in shard_files[shard]]
 
 
-def _in_bundle(name: str, shard: int) -> bool:
-    if shard:
-        return name.startswith(bundle_dir(shard) + "/")
+def _in_bundle(name: str, shard: str) -> bool:
+    if shard != BUNDLE_DIR:
+        return name.startswith(shard + "/")
     return name.startswith(BUNDLE_DIR + "/") and not name.startswith(f"{BUNDLE_DIR}/shard-")
 
 
@@ -123,13 +132,21 @@ def _parallel() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def _stage(staging: Path, pages: list[str], files: Mapping[str, bytes],
-           on_disk: Callable[[str], Path | None] | None) -> None:
+GLOB_SPECIAL = frozenset("{}[]*?,!\\")
+
+
+def _pages_of(pages: list[str], files: Mapping[str, bytes], on_disk: Callable[[str], Path | None] | None,
+              staging: Path) -> tuple[Path, str]:
+    """(the folder Pagefind reads, the glob of the shard's pages in it). Pages all on disk in one folder are
+    read where they are, named in the glob; otherwise they are staged (hard links where on disk)."""
+    found = [on_disk(rel) if on_disk else None for rel in pages]
+    roots = {Path(str(path)[:-len(rel)]) for path, rel in zip(found, pages) if path and str(path).endswith(rel)}
+    if pages and len(roots) == 1 and all(found) and not any(GLOB_SPECIAL & set(rel) for rel in pages):
+        return roots.pop(), "{" + ",".join(pages) + "}"
     staging.mkdir(parents=True)
-    for rel in pages:
+    for rel, source in zip(pages, found):
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        source = on_disk(rel) if on_disk else None
         try:
             if source is not None:
                 os.link(source, target)
@@ -137,11 +154,12 @@ def _stage(staging: Path, pages: list[str], files: Mapping[str, bytes],
         except OSError:
             pass
         target.write_bytes(files[rel])
+    return staging, "**/*.{html}"
 
 
-def _start(staging: Path, bundle: Path) -> subprocess.Popen:
-    command = [*_command(), "--site", str(staging), "--output-path", str(bundle), "--root-selector", "main",
-               "--silent"]
+def _start(site: Path, glob: str, bundle: Path) -> subprocess.Popen:
+    command = [*_command(), "--site", str(site), "--glob", glob, "--output-path", str(bundle),
+               "--root-selector", "main", "--silent"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
@@ -149,7 +167,8 @@ def _start(staging: Path, bundle: Path) -> subprocess.Popen:
                        "install it with `pip install 'pagefind[bin]'`, or build with --no-search") from None
 
 
-def _finish(shard: int, bundle: Path, process: subprocess.Popen, bundles: dict[str, bytes]) -> None:
+def _finish(shard: str, bundle: Path, process: subprocess.Popen, bundles: dict[str, bytes] | None) -> None:
+    """Wait for one shard; read its bundle into `bundles` (None: it was written where it belongs)."""
     try:
         out, err = process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
@@ -162,16 +181,12 @@ def _finish(shard: int, bundle: Path, process: subprocess.Popen, bundles: dict[s
         detail = said[-1] if said else f"exit code {process.returncode}"
         raise _failure(f"Pagefind could not build the search index ({detail})",
                        "install it with `pip install 'pagefind[bin]'`, or build with --no-search")
-    prefix = bundle_dir(shard)
+    if bundles is None:
+        return
     for path in sorted(bundle.rglob("*")):
         if path.is_file():
-            bundles[f"{prefix}/{path.relative_to(bundle).as_posix()}"] = path.read_bytes()
+            bundles[f"{shard}/{path.relative_to(bundle).as_posix()}"] = path.read_bytes()
     shutil.rmtree(bundle, ignore_errors=True)
-
-
-def search_bundle(files: Mapping[str, bytes], to_index: list[str]) -> dict[str, bytes]:
-    """Every shard indexed from scratch: {pagefind/...: bytes}."""
-    return search_bundles(files, to_index)[0]
 
 
 def search_pages(publication: Publication) -> set[str]:
@@ -193,10 +208,11 @@ def publish(publication: Publication) -> None:
     skipped = publication.hidden | searching | lists
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
     last = publication.last
-    if last is None:  # every shard from scratch
-        files.update(search_bundle(files, to_index))
+    if last is None:  # every shard from scratch, in memory
+        files.update(search_bundles(files, to_index)[0])
         return
-    bundles, kept = search_bundles(files, to_index, last.touched, read_shard_state(last.out), last.path_of)
+    bundles, written, kept = search_bundles(files, to_index, last.touched, read_shard_state(last.out), last.path_of,
+                                            write_to=last.out if last.writable else None)
     files.update(bundles)
-    for name in kept:
+    for name in [*written, *kept]:
         last.keep(name)

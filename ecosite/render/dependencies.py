@@ -6,7 +6,8 @@ While a page renders, every input it touches is noted as a key:
 - ("meta", rel) / ("at", url): another page's front matter and URL (links, page_of, navigation, breadcrumbs);
 - ("body", rel): another page's rendered body or headings (a template read `.content`, `.toc` or `.parsed`);
 - ("section", name): the members of a section, in order, and their front matter; ("section-count", name):
-  only how many there are (`{% if section("news") %}`); ("section-head", name, n): only the first n
+  only how many there are (`section("news")|length`); ("section-any", name): only whether there are any
+  (`{% if section("news") %}`, on every page); ("section-head", name, n): only the first n
   (`section("news")[:3]`), so the latest items shown on every page do not tie them to the whole section;
 - ("pages-urls",): which pages the site has and their addresses (a template looped over `pages`; any
   other attribute it then read of a page is noted as that page's ("meta", rel));
@@ -139,7 +140,7 @@ class TrackedSection(list):
         self.name = name
 
     def __bool__(self) -> bool:
-        note(("section-count", self.name))
+        note(("section-any", self.name))
         return list.__len__(self) > 0
 
     def __len__(self) -> int:
@@ -300,9 +301,11 @@ class Signatures:
         if kind == "section":
             return digest(*(self.meta[page.rel] for page in site.section(key[1])))
         if kind == "section-head":
-            return digest(*(self.meta[page.rel] for page in site.section(key[1])[:int(key[2])]))
+            return digest(*(self.meta[page.rel] for page in site.members(key[1])[:int(key[2])]))
         if kind == "section-count":
-            return str(len(site.section(key[1])))
+            return str(len(site.members(key[1])))
+        if kind == "section-any":
+            return str(bool(site.members(key[1])))
         if kind == "pages":
             return digest(*(self.meta[page.rel] for page in site.pages))
         if kind == "pages-targets":
@@ -340,6 +343,7 @@ def explain_key(key: Key) -> str:
         "at": f"the page at {what} changed",
         "section": f"the pages of the section {what or '(top)'} changed",
         "section-head": f"the first {count} pages of the section {what or '(top)'} changed",
+        "section-any": f"whether the section {what or '(top)'} has pages changed",
         "section-count": f"the number of pages in the section {what or '(top)'} changed",
         "list": f"which items the list page {what} shows changed",
         "neighbours": f"the pages beside content/{what} in its section changed",

@@ -41,8 +41,9 @@ class OutputFiles(MutableMapping[str, bytes]):
     Iterates in the order the build produced them: generated files, then pages, then the published ones.
     """
 
-    def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes]):
+    def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes], writable: bool = False):
         self.out = out
+        self.writable = writable  # `out` is a staging folder no one serves yet: outputs may write into it
         self.fresh = fresh
         self.names = dict.fromkeys(names)
         self.names.update(dict.fromkeys(fresh))

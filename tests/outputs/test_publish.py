@@ -264,13 +264,13 @@ def test_an_edit_reindexes_only_the_search_shard_of_the_page_it_changed(tmp_path
     build(project)
     shards = search.read_shard_state(project.out)
     assert len(shards) > 2
-    shard = next(number for number, (pages, _) in shards.items() if "about/mission/index.html" in pages)
+    shard = next(name for name, (pages, _) in shards.items() if "about/mission/index.html" in pages)
     changed = {name for name, stamp in bundles.items()
                if not (project.out / name).is_file() or (project.out / name).stat().st_mtime_ns != stamp}
-    expected_prefix = search.bundle_dir(shard) + "/"
+    expected_prefix = shard + "/"
     assert changed and all(name.startswith(expected_prefix) or name in (search.MANIFEST, search.SHARD_STATE)
                            for name in changed), sorted(changed)
-    if shard == 0:
+    if shard == search.BUNDLE_DIR:
         assert not any(name.startswith("pagefind/shard-") for name in changed)
     clean = tmp_path / "clean"
     build(Project(root, clean))
