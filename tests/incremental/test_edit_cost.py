@@ -112,6 +112,16 @@ def test_adding_a_page_touches_its_neighbours_and_its_list_only(site: Project):
     assert len(explained) < 30
 
 
+def test_adding_a_news_item_leaves_the_pages_that_only_ask_whether_there_is_news(site: Project):
+    """Every page's header links to the news when there is any: that is one fact, not the item count."""
+    (site.root / "content" / "news" / "item-99.md").write_text(
+        "---\ntitle: Item 99\ndate: 2019-01-01\n---\n\nThe oldest item.\n")
+    explained = build(site).explained
+    assert "news/item-99/index.html" in explained
+    assert not any(name.startswith(("about/", "reports/")) for name in explained), sorted(explained)
+    assert len(explained) < 30, sorted(explained)
+
+
 def test_deleting_a_page_touches_its_neighbours_and_its_list_only(site: Project):
     (site.root / "content" / "reports" / "report-29.md").unlink()
     explained = build(site).explained
