@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO, copy_project
 from preview_support import get, start_preview, wait_for_build, wait_until_quiet, write_atomically
 
+from ecosite.cli import main
 from ecosite.commands.serve import Preview
 from ecosite.project import Project
 
@@ -247,3 +248,52 @@ def test_a_preview_stopped_before_it_started_stops_at_once(tmp_path):
     started = time.monotonic()
     preview.stop()
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("obstacle, what, hint", [
+    ("about/partners/index.html", "a folder is in the way of a file", "move or rename that folder"),
+    ("about/partners", "a file is in the way of a folder", "move or rename that file"),
+])
+def test_a_write_the_system_refuses_is_one_line_as_in_a_build_and_the_last_good_site_stays(tmp_path, capsys,
+                                                                                           obstacle, what, hint):
+    project = copy_project(REPO, tmp_path / "project")
+    running = start_preview(project)
+    try:
+        out = project / "output"
+        blocked = out / obstacle
+        if obstacle.endswith(".html"):
+            blocked.mkdir(parents=True)
+        else:
+            blocked.write_text("in the way")
+        before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        number = running.session.state.number
+        mission = project / "content" / "about" / "mission.md"
+        mission.write_text(mission.read_text() + "\nSaved together with the new page.\n")
+        (project / "content" / "about" / "partners.md").write_text(NEW_PAGE)
+        state = wait_until_quiet(running, number)
+        line = (f"{blocked}:1: could not write the site: {what}; output/ was left as it was - {hint}, or pass --out "
+                f"with another folder")
+
+        assert not state.ok and [str(error) for error in state.errors] == [line]
+        assert json.loads(get(running.server.port, "/__ecosite/status")[2])["errors"] == [
+            {"path": str(blocked), "line": 0, "message": line.split(":1: ")[1].split(" - ")[0],
+             "hint": line.split(" - ", 1)[1]}]
+        status, html = page_text(running, "/about/mission/")
+        assert status == 200 and "Saved together with the new page." not in html  # the last good page
+        overlay = re.search(r'<section id="ecosite-overlay".*?</section>', html, re.S).group(0)
+        assert f'<code class="first">{line}</code>' in overlay
+        assert page_text(running, "/about/partners/")[0] == 404
+        assert f"{line}\nBuild {state.number} failed: 1 problem; still serving the last good site.\n" in \
+            running.session.err.getvalue()
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # no file half-replaced
+
+        assert main(["build", "--root", str(project)]) == 1  # what `ecosite build` says of the same output/
+        assert capsys.readouterr().err == f"{line}\nBuild failed: 1 problem; output/ was not changed.\n"
+
+        shutil.rmtree(blocked) if blocked.is_dir() else blocked.unlink()
+        mission.write_text(mission.read_text() + "\nThe obstacle is gone.\n")
+        assert wait_until_quiet(running, state.number).ok
+        assert "The obstacle is gone." in page_text(running, "/about/mission/")[1]
+        assert page_text(running, "/about/partners/")[0] == 200
+    finally:
+        running.stop()
