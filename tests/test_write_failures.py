@@ -56,10 +56,10 @@ def _files(folder: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _built(tmp_path: Path, *options: str) -> tuple[Path, list[str]]:
+def _built(tmp_path: Path) -> tuple[Path, list[str]]:
     """A copy of the real site, built once with no limits: (project, the command that built it)."""
     project = copy_project(REPO, tmp_path / "project")
-    command = [sys.executable, "-m", "ecosite", "build", "--root", str(project), "--no-search", *options]
+    command = [sys.executable, "-m", "ecosite", "build", "--root", str(project), "--no-search"]
     built = subprocess.run(command, capture_output=True, text=True, cwd=project, env=ENV, timeout=300)
     assert built.returncode == 0, built.stderr
     return project, command
