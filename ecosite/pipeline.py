@@ -18,6 +18,7 @@ from ecosite.incremental import cache, stages
 from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
 from ecosite.project import Project, StageCallback, quiet
+from ecosite.write.failures import os_failure
 from ecosite.write.in_place import Journal, Stamp, stamp
 
 JOURNAL_FILE = "writing.json"  # in the cache folder: see ecosite.write.in_place.Journal
@@ -53,6 +54,8 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
             began = time.perf_counter()
             stage.run(build)
             timings[stage.name] = int((time.perf_counter() - began) * 1000)
+    except OSError as refused:  # too many open files, say, while reading: one line naming the file
+        raise os_failure(refused, build.project.out) from None
     finally:
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one

@@ -6,6 +6,8 @@ whose bytes changed: no copy, walk or listing of the whole output tree. Everythi
 still changes nothing. What a kill can leave behind, and how the next build repairs it:
 
 - every file is written to `.NAME.ecosite-new` and renamed over NAME, so no file is ever half-written;
+  the renames start only once every new file is written, so a refused write (a full disk, too many
+  open files, a folder in the way) removes the new files and leaves output/ as it was;
 - new static files first, then pages and other files, then removals: a page on disk, old or new, only
   names fingerprinted assets that are there (new ones are written before the first page using them,
   old ones removed after the last page using them was replaced);
@@ -16,6 +18,7 @@ still changes nothing. What a kill can leave behind, and how the next build repa
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -81,15 +84,17 @@ class OutputFiles(MutableMapping[str, bytes]):
         return len(self.names)
 
 
-def _replace(target: Path, data: bytes) -> None:
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.ecosite-new")
+
+
+def _beside(target: Path, temporaries: list[Path]) -> Path:
+    """Where a file's new bytes go until every new file is written (listed in `temporaries`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.ecosite-new")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a refused write leaves no half file beside the old one
-        raise
+    if target.is_dir() and not target.is_symlink():  # found now: the rename would fail after others were done
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    temporaries.append(_temporary(target))
+    return temporaries[-1]
 
 
 def same_bytes(target: Path, data: bytes) -> bool:
@@ -156,21 +161,29 @@ def write_in_place(out: Path, files: OutputFiles, copies: dict[str, Path], copy_
     if not (writes or assets or removals):
         return {}
     written: dict[str, Stamp | None] = {}
+    journal.record([*assets, *writes, *removals])
+    temporaries: list[Path] = []
     try:
-        journal.record([*assets, *writes, *removals])
         for name in assets:
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.ecosite-new")
-            shutil.copyfile(copies[name], temporary)
-            os.replace(temporary, target)
+            shutil.copyfile(copies[name], _beside(out / name, temporaries))
         for name in writes:
-            _replace(out / name, files[name])
+            _beside(out / name, temporaries).write_bytes(files[name])
+    except BaseException as exc:  # refused, or Ctrl-C: no new file or empty folder is left beside the old ones
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+            _remove_empty_parents(temporary.parent, out)
+        if isinstance(exc, OSError):
+            raise write_failure(exc, out, writing=temporaries[-1] if temporaries else None) from None
+        raise
+    try:
+        for name in [*assets, *writes]:
+            os.replace(_temporary(out / name), out / name)
+        for name in writes:
             written[name] = stamp(out / name)
         for name in removals:
             target = out / name
             target.unlink(missing_ok=True)
-            target.with_name(f".{target.name}.ecosite-new").unlink(missing_ok=True)
+            _temporary(target).unlink(missing_ok=True)
             _remove_empty_parents(target.parent, out)
     except OSError as exc:
         raise write_failure(exc, out) from None

@@ -113,16 +113,17 @@ class StagedOutput:
             self.staging.mkdir()
 
     def put(self, name: str, data: bytes) -> None:
-        with write_errors(self.out):
+        with write_errors(self.out, name):
             put_file(self.staging, self.out, name, data)
 
     def finish(self, pending: dict[str, bytes], copies: dict[str, Path]) -> None:
         """Write the files still only in memory, copy the static files, swap the folders."""
-        with write_errors(self.out):
-            for name in sorted(pending):
-                put_file(self.staging, self.out, name, pending[name])
-            for name in sorted(copies):
+        for name in sorted(pending):
+            self.put(name, pending[name])
+        for name in sorted(copies):
+            with write_errors(self.out, name):
                 put_file(self.staging, self.out, name, copies[name].read_bytes())
+        with write_errors(self.out):
             swap_in(self.staging, self.out)
         self.abort()  # after the swap, staging holds the old site
 
@@ -133,8 +134,9 @@ class StagedOutput:
 class write_errors:
     """A full disk or a read-only folder is reported as a build error, never a traceback."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, name: str | None = None):
         self.out = out
+        self.writing = out / name if name is not None else None  # the file being written, when one is
 
     def __enter__(self) -> None:
         return None
@@ -142,4 +144,4 @@ class write_errors:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
                  ) -> None:
         if isinstance(exc, OSError):
-            raise write_failure(exc, self.out, staging_dir(self.out)) from None
+            raise write_failure(exc, self.out, staging_dir(self.out), self.writing) from None

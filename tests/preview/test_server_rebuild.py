@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import socket
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from conftest import REPO, copy_project
 from preview_support import get, start_preview, wait_for_build, wait_until_quiet, write_atomically
 
+from ecosite.cli import main
 from ecosite.commands.serve import Preview
 from ecosite.project import Project
 
@@ -247,3 +250,78 @@ def test_a_preview_stopped_before_it_started_stops_at_once(tmp_path):
     started = time.monotonic()
     preview.stop()
     assert time.monotonic() - started < 5
+
+
+def _writes_into_read_only_folders() -> bool:
+    """Whether this process ignores folder permissions (root does)."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o555)
+        try:
+            Path(folder, "probe").touch()
+        except PermissionError:
+            return False
+        finally:
+            os.chmod(folder, 0o755)
+        return True
+
+
+READ_ONLY = pytest.mark.skipif(_writes_into_read_only_folders(), reason="this user (root) may write into a read-only "
+                                                                        "folder")
+
+
+@pytest.mark.parametrize("obstacle, what, hint", [
+    ("a folder", "a folder is in the way of a file", "move or rename that folder, or pass --out with another folder"),
+    ("a file", "a file is in the way of a folder", "move or rename that file, or pass --out with another folder"),
+    pytest.param("read-only", "there is no permission to write here",
+                 "make the folder writable, or pass --out with another folder", marks=READ_ONLY),
+])
+def test_a_write_the_system_refuses_is_one_line_as_in_a_build_and_the_last_good_site_stays(tmp_path, capsys,
+                                                                                           obstacle, what, hint):
+    project = copy_project(REPO, tmp_path / "project")
+    running = start_preview(project)
+    try:
+        out = project / "output"
+        blocked = out / "about" / "partners"  # where the page saved below must go
+        if obstacle == "a folder":
+            blocked = blocked / "index.html"
+            blocked.mkdir(parents=True)
+        elif obstacle == "a file":
+            blocked.write_text("in the way")
+        else:
+            blocked.parent.chmod(0o555)
+            blocked = blocked.parent / "index.html"  # the first file refused: the About page, which lists the new one
+        before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        number = running.session.state.number
+        mission = project / "content" / "about" / "mission.md"
+        mission.write_text(mission.read_text() + "\nSaved together with the new page.\n")
+        (project / "content" / "about" / "partners.md").write_text(NEW_PAGE)
+        state = wait_until_quiet(running, number)
+        line = f"{blocked}:1: could not write the site: {what}; output/ was left as it was - {hint}"
+
+        assert not state.ok and [str(error) for error in state.errors] == [line]
+        assert json.loads(get(running.server.port, "/__ecosite/status")[2])["errors"] == [
+            {"path": str(blocked), "line": 0, "message": f"could not write the site: {what}; output/ was left as it was",
+             "hint": hint}]
+        status, html = page_text(running, "/about/mission/")
+        assert status == 200 and "Saved together with the new page." not in html  # the last good page
+        overlay = re.search(r'<section id="ecosite-overlay".*?</section>', html, re.S).group(0)
+        assert f'<code class="first">{line}</code>' in overlay
+        assert page_text(running, "/about/partners/")[0] == 404
+        assert f"{line}\nBuild {state.number} failed: 1 problem; still serving the last good site.\n" in \
+            running.session.err.getvalue()
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # no file half-replaced
+
+        assert main(["build", "--root", str(project)]) == 1  # what `ecosite build` says of the same output/
+        assert capsys.readouterr().err == f"{line}\nBuild failed: 1 problem; output/ was not changed.\n"
+
+        if obstacle == "read-only":
+            (out / "about").chmod(0o755)
+        else:
+            shutil.rmtree(blocked) if blocked.is_dir() else blocked.unlink()
+        mission.write_text(mission.read_text() + "\nThe obstacle is gone.\n")
+        assert wait_until_quiet(running, state.number).ok
+        assert "The obstacle is gone." in page_text(running, "/about/mission/")[1]
+        assert page_text(running, "/about/partners/")[0] == 200
+    finally:
+        running.stop()
+        (project / "output" / "about").chmod(0o755)
