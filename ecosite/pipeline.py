@@ -17,6 +17,7 @@ from pathlib import Path
 from ecosite.incremental import cache, stages
 from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
+from ecosite.outputs import search
 from ecosite.project import Project, StageCallback, quiet
 from ecosite.write.failures import os_failure
 from ecosite.write.in_place import Journal, Stamp, stamp
@@ -57,11 +58,12 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
     except OSError as refused:  # too many open files, say, while reading: one line naming the file
         raise os_failure(refused, build.project.out) from None
     finally:
+        search.finish_cleanup()
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings,
-                       len(build.held), build.explained)
+                       len(build.held), build.explained, bool(build.search_debt))
 
 
 class Engine:
@@ -96,12 +98,16 @@ class Engine:
         self.journal = Journal(None)  # what an unfinished write touched (on disk beside the cache when persistent)
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None, on_stage: StageCallback = quiet,
-                write: bool = True) -> BuildResult:
-        """Run the pipeline's stages (all but writing when `write` is False); remember what a write left."""
+                write: bool = True, defer_search: bool = False) -> BuildResult:
+        """Run the pipeline's stages (all but writing when `write` is False); remember what a write left.
+
+        `defer_search` (the preview) keeps the search index as it was; `result.search_owed` then says a
+        later build (any build without it) must bring the index up to date, which it does first."""
         if self.persistent:  # read again: another process may have left one
             self.journal = Journal(self.project.root / cache.CACHE_DIR / JOURNAL_FILE)
         build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
                       self.journal)
+        build.defer_search = defer_search
         result = run(build, STAGES if write else STAGES[:-1], on_stage)
         if build.state is not None:
             self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps

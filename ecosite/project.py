@@ -63,3 +63,13 @@ def source_date_epoch() -> datetime:
         raise BuildError([ContentError("SOURCE_DATE_EPOCH", 0, f"`{value}` is not a number of seconds",
                                        "set it to a Unix time, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")])
     return datetime.fromtimestamp(int(value), UTC)
+
+
+STAGING_MARK = ".staging-"  # in the names of the folders a build works in beside output/
+
+
+def scratch_path(out: Path, what: str = "") -> Path:
+    """A folder beside output/ for work in progress: on the same disk, so files can be hard-linked and
+    renamed into place, and named after this process, so a later build removes it if this one was killed
+    (write/staging.remove_stale_staging)."""
+    return out.parent / f".{out.name}{STAGING_MARK}{what}{os.getpid()}"

@@ -130,7 +130,7 @@ def rendering(build: Build) -> None:
     build.copy_digests = {asset.output_path: build.digests[str(asset.source.path)] for asset in build.assets.values()}
     build.site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
     build.names = names = list(site.files) + [page.output_path for page in site.pages]
-    build.republish = bool(build.dirty) or cold or build.site_files != old.site_files \
+    build.republish = bool(build.dirty) or cold or bool(old.search_debt) and not build.defer_search or build.site_files != old.site_files \
         or build.copy_digests != build.old_copies or set(names) != set(old.outputs) - set(old.published) \
         or bool(damaged & set(old.published))
     listed = names if build.republish else names + old.published
@@ -140,11 +140,13 @@ def rendering(build: Build) -> None:
 
 def publishing(build: Build) -> None:
     """Redirects, feed, sitemap, search index, minify, gzip (outputs/), when any output changed."""
-    build.published = build.old.published
+    build.published, build.search_debt = build.old.published, build.old.search_debt
     if build.republish:
         before = set(build.files)
-        add_publishing_files(build.project, build.site, build.files, build.copies, last=build.files)
+        publication = add_publishing_files(build.project, build.site, build.files, build.copies, last=build.files,
+                                           defer_search=build.defer_search, search_debt=build.old.search_debt)
         build.published = [name for name in build.files if name not in before]
+        build.search_debt = frozenset(publication.search_debt)
 
 
 def writing(build: Build) -> None:
@@ -193,6 +195,7 @@ def _remembered(build: Build, outputs: dict) -> LastBuild:
         state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
     state.outputs, state.copies = outputs, build.copy_digests
     state.site_files, state.published = build.site_files, build.published
+    state.search_debt = build.search_debt
     return state
 
 

@@ -41,6 +41,7 @@ class LastBuild:
     copies: dict[str, str] = field(default_factory=dict)  # asset output -> source digest
     site_files: dict[str, str] = field(default_factory=dict)  # generated file -> digest
     published: list[str] = field(default_factory=list)  # files the publishing stage added
+    search_debt: frozenset[str] = frozenset()  # pages changed since the search index was last brought up to date
 
 
 @dataclass
@@ -92,6 +93,8 @@ class Build:
     files: OutputFiles = field(init=False)
     # publishing
     published: list[str] = field(init=False)
+    search_debt: frozenset[str] = frozenset()
+    defer_search: bool = False  # the preview: keep the search index as it is for now (outputs/publication.py)
 
 
 @dataclass
@@ -104,3 +107,4 @@ class BuildResult:
     timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
     held: int = 0  # pages left out because they are dated in the future
     explained: dict[str, str] = field(default_factory=dict)  # output rendered or written -> the input that caused it
+    search_owed: bool = False  # the search index was left out of date (defer_search): a build should settle it

@@ -34,6 +34,10 @@ class Publication:
     copies: dict[str, Path]
     hidden: set[str] = field(default_factory=set)  # outputs kept out of the sitemap and the search index
     last: LastOutput | None = None  # None: everything is made from scratch
+    # The preview reloads the browser before it indexes: with `defer_search` the search index is kept as it
+    # was and the pages it is out of date for are added to `search_debt`, which a later build settles.
+    defer_search: bool = False
+    search_debt: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.hidden |= {page.output_path for page in self.site.pages if page.meta.draft}

@@ -27,12 +27,19 @@ OUTPUTS: tuple[Output, ...] = (
 
 
 def add_publishing_files(project: Project, site: Site, files: MutableMapping[str, bytes],
-                         copies: dict[str, Path], last: LastOutput | None = None) -> None:
+                         copies: dict[str, Path], last: LastOutput | None = None, defer_search: bool = False,
+                         search_debt: frozenset[str] = frozenset()) -> Publication:
     """Add every wanted output to `files` in place; raises BuildError with every problem found.
 
-    `last` (the build's OutputFiles) lets an output reuse what it made last time where nothing changed."""
+    `last` (the build's OutputFiles) lets an output reuse what it made last time where nothing changed;
+    `defer_search` and `search_debt` are the preview's (see Publication). Returns the publication, whose
+    `search_debt` says which pages the search index is still out of date for."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
-    publication = Publication(project, site, files, copies, last=last)
+    publication = Publication(project, site, files, copies, last=last, defer_search=defer_search,
+                              search_debt=set(search_debt))
     for output in OUTPUTS:
         if output.wanted(project):
             output.add(publication)
+    if not project.search:
+        publication.search_debt = set()
+    return publication

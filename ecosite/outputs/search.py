@@ -1,9 +1,8 @@
 """Site search: a static Pagefind index built from the rendered pages, in shards, as part of the build.
 
-Pagefind's binary ships inside the `pagefind[bin]` package; it reads the pages where they are already
-on disk (a glob names the shard's pages), and a full build has it write the bundles straight into the
-staging folder, so no page or bundle is copied. Pages only in memory (a rebuild's changed ones) are
-staged in a temporary folder first. A site of many pages is indexed in shards,
+Pagefind's binary ships inside the `pagefind[bin]` package; it runs over a folder of each shard's pages
+(hard links beside output/), and a full build has it write the bundles straight into the staging folder,
+so no bundle is read back and written again. A site of many pages is indexed in shards,
 each a Pagefind bundle of its own that the search page merges at query time (Pagefind's
 `mergeIndex`): the first shard is `pagefind/` itself, the others `pagefind/shard-<hash of its first page>/`;
 `pagefind/shards.json` lists the bundles for the search page, and `pagefind/ecosite-shards.json` which pages
@@ -17,17 +16,20 @@ page then needs no server code at all, only the browser.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
+from ecosite.project import scratch_path
 from ecosite.render.templates import make_environment, template_for
 from ecosite.site.model import LIST_KIND
 
@@ -82,14 +84,14 @@ def read_shard_state(out: Path) -> dict[str, tuple[list[str], list[str]]]:
 
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,
                    previous: dict[str, tuple[list[str], list[str]]] | None = None,
-                   on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None
-                   ) -> tuple[dict[str, bytes], list[str], list[str]]:
+                   on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None,
+                   scratch: Path | None = None) -> tuple[dict[str, bytes], list[str], list[str]]:
     """Index the HTML files named in `to_index` (by their `<main>`), shard by shard.
 
     `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
     a rebuild index only the shards that hold a changed page or gained or lost one; None indexes all.
-    `on_disk(name)` gives the path of a page already written: Pagefind then reads the pages where they are.
-    With `write_to` (a full build's staging folder) Pagefind writes the bundles there itself.
+    `on_disk(name)` gives the path of a page already written, to hard-link rather than copy into the
+    folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full build's staging folder) Pagefind writes the bundles there itself.
     Returns the new bundle files in memory (the two records included), the names of those written to
     `write_to`, and the files of the shards kept as they were.
     """
@@ -100,17 +102,20 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
         kept = {shard for shard, pages in shards.items()
                 if shard in previous and previous[shard][0] == pages and changed.isdisjoint(pages)}
     bundles: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="ecosite-search-") as folder:
+    folder = _scratch(scratch)
+    try:
         running = []
         for shard in sorted(set(shards) - kept):
-            temporary = Path(folder) / shard.replace("/", "-")
-            site, glob = _pages_of(shards[shard], files, on_disk, temporary / "site")
+            temporary = folder / shard.replace("/", "-")
+            _stage(temporary / "site", shards[shard], files, on_disk)
             bundle = write_to / shard if write_to else temporary / "bundle"
-            running.append((shard, bundle, _start(site, glob, bundle)))
+            running.append((shard, bundle, _start(temporary / "site", bundle)))
             if len(running) >= _parallel():
                 _finish(*running.pop(0), None if write_to else bundles)
         for job in running:
             _finish(*job, None if write_to else bundles)
+    finally:
+        _remove_later(folder)
     written = sorted(path.relative_to(write_to).as_posix() for path in (write_to / BUNDLE_DIR).rglob("*")
                      if path.is_file()) if write_to else []
     made = [*bundles, *written]
@@ -132,21 +137,16 @@ def _parallel() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-GLOB_SPECIAL = frozenset("{}[]*?,!\\")
-
-
-def _pages_of(pages: list[str], files: Mapping[str, bytes], on_disk: Callable[[str], Path | None] | None,
-              staging: Path) -> tuple[Path, str]:
-    """(the folder Pagefind reads, the glob of the shard's pages in it). Pages all on disk in one folder are
-    read where they are, named in the glob; otherwise they are staged (hard links where on disk)."""
-    found = [on_disk(rel) if on_disk else None for rel in pages]
-    roots = {Path(str(path)[:-len(rel)]) for path, rel in zip(found, pages) if path and str(path).endswith(rel)}
-    if pages and len(roots) == 1 and all(found) and not any(GLOB_SPECIAL & set(rel) for rel in pages):
-        return roots.pop(), "{" + ",".join(pages) + "}"
+def _stage(staging: Path, pages: list[str], files: Mapping[str, bytes],
+           on_disk: Callable[[str], Path | None] | None) -> None:
+    """The shard's pages in a folder of their own, made in sorted order: Pagefind's index depends on the
+    order it finds files in, so this is what keeps the index the same from build to build (hard links
+    where the page is on disk)."""
     staging.mkdir(parents=True)
-    for rel, source in zip(pages, found):
+    for rel in pages:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        source = on_disk(rel) if on_disk else None
         try:
             if source is not None:
                 os.link(source, target)
@@ -154,11 +154,41 @@ def _pages_of(pages: list[str], files: Mapping[str, bytes], on_disk: Callable[[s
         except OSError:
             pass
         target.write_bytes(files[rel])
-    return staging, "**/*.{html}"
 
 
-def _start(site: Path, glob: str, bundle: Path) -> subprocess.Popen:
-    command = [*_command(), "--site", str(site), "--glob", glob, "--output-path", str(bundle),
+_scratch_count = itertools.count()
+
+
+def _scratch(out: Path | None) -> Path:
+    """A fresh folder to stage pages in: beside output/ (the same disk, so pages are hard-linked)."""
+    if out is None:
+        return Path(tempfile.mkdtemp(prefix="ecosite-search-"))
+    folder = scratch_path(out, f"search{next(_scratch_count)}-")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+_cleanups: list[threading.Thread] = []
+
+
+def _remove_later(folder: Path) -> None:
+    """Removing a folder per page is slow on some disks (over a second for 400): it runs while the build
+    goes on, and the build waits for it at its end (finish_cleanup)."""
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                              name="ecosite-search-cleanup")
+    thread.start()
+    _cleanups.append(thread)
+
+
+def finish_cleanup() -> None:
+    """Wait until the staging folders of the search index are gone (the end of every build)."""
+    while _cleanups:
+        _cleanups.pop().join()
+
+
+def _start(site: Path, bundle: Path) -> subprocess.Popen:
+    command = [*_command(), "--site", str(site), "--output-path", str(bundle),
                "--root-selector", "main", "--silent"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -211,8 +241,16 @@ def publish(publication: Publication) -> None:
     if last is None:  # every shard from scratch, in memory
         files.update(search_bundles(files, to_index)[0])
         return
-    bundles, written, kept = search_bundles(files, to_index, last.touched, read_shard_state(last.out), last.path_of,
-                                            write_to=last.out if last.writable else None)
+    previous = read_shard_state(last.out)
+    if publication.defer_search and previous and (MANIFEST in files or (last.out / MANIFEST).is_file()):
+        for name in [MANIFEST, SHARD_STATE, *(name for _, shard_files in previous.values() for name in shard_files)]:
+            last.keep(name)  # served as it was until the build that settles the debt
+        publication.search_debt |= last.touched
+        return
+    bundles, written, kept = search_bundles(files, to_index, last.touched | publication.search_debt, previous,
+                                            last.path_of, write_to=last.out if last.writable else None,
+                                            scratch=publication.project.out)
+    publication.search_debt = set()
     files.update(bundles)
     for name in [*written, *kept]:
         last.keep(name)

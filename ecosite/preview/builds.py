@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -27,7 +27,9 @@ from ecosite.write.staging import OutputRefused
 class Rebuilder:
     """The one way the preview enters the engine: rebuild the project, given what changed.
 
-    It holds one Engine for the whole preview, so its cache stays in memory between saves.
+    It holds one Engine for the whole preview, so its cache stays in memory between saves. A rebuild
+    keeps the search index as it was (the browser reloads without waiting for Pagefind); `settle_search`
+    then brings the index up to date, before the next save is built.
     `changed` names the files the watcher saw change; the engine decides what to reload and re-render.
     Changes seen by a build that failed are handed on to the next one, so fixing one file never hides
     another edit made in the same burst. The first build checks everything.
@@ -41,12 +43,16 @@ class Rebuilder:
     def rebuild(self, changed: frozenset[Path], on_stage: StageCallback) -> BuildResult:
         pending = self.unbuilt | changed
         try:
-            result = self.engine.rebuild(changed_paths=pending or None, on_stage=on_stage)
+            result = self.engine.rebuild(changed_paths=pending or None, on_stage=on_stage, defer_search=True)
         except BaseException:
             self.unbuilt = pending
             raise
         self.unbuilt = frozenset()
         return result
+
+    def settle_search(self, on_stage: StageCallback) -> BuildResult:
+        """Index what the last rebuilds left out: no source changed, so only the search shards are redone."""
+        return self.engine.rebuild(changed_paths=frozenset(), on_stage=on_stage)
 
 
 @dataclass(frozen=True)
@@ -116,13 +122,32 @@ class PreviewBuilds:
                                    result.site.config.base_path)
                 self._publish(state)
                 self._report_success(state, result, changed)
-                return state
+                if result.search_owed:
+                    self._settle_search(state)
+                return self._state
             state = PreviewState(previous.number + 1, False, errors, previous.served,
                                int((time.perf_counter() - started) * 1000), previous.base_path,
                                  follow_ons)
             self._publish(state)
             self._report_failure(state)
             return state
+
+    def _settle_search(self, built: PreviewState) -> None:
+        """After the browser was told to reload: bring the search index up to date. Its files join what is
+        served without a new build number (the open tab need not reload for them)."""
+        try:
+            with BuildProgress(self.out) as progress:
+                result = self.rebuilder.settle_search(progress.stage)
+        except Exception as problem:  # noqa: BLE001 - reported like any failed build; the pages stay served
+            errors = tuple(problem.errors) if isinstance(problem, BuildError) else (
+                ContentError(str(self.project.out), 0, f"the search index was not updated: {problem}",
+                             "fix the cause, then save any file to try again"),)
+            state = PreviewState(built.number + 1, False, errors, built.served, built.milliseconds, built.base_path)
+            self._publish(state)
+            self._report_failure(state)
+            return
+        with self._changed:
+            self._state = replace(built, served=frozenset(result.files) | frozenset(result.copies))
 
     def _publish(self, state: PreviewState) -> None:
         with self._changed:

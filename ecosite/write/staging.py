@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
+from ecosite.project import STAGING_MARK, scratch_path
 from ecosite.write.failures import write_failure
 
-STAGING_MARK = ".staging-"
 _RENAME_EXCHANGE = 2
 
 
@@ -38,7 +38,7 @@ def check_out_dir(root: Path, out: Path) -> None:
 
 
 def staging_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}{STAGING_MARK}{os.getpid()}"
+    return scratch_path(out)
 
 
 def remove_stale_staging(out: Path) -> None:

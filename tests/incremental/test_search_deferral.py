@@ -1,0 +1,59 @@
+"""The preview reloads the browser before it indexes: a rebuild may leave the search index as it was, and
+the next build without that wish (the preview's own follow-up, or any `ecosite build`, even in a new
+process) brings it up to date, so the output ends as a clean build's, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPO, copy_project
+
+from ecosite.commands.build import build
+from ecosite.outputs import search
+from ecosite.pipeline import Engine
+from ecosite.project import Project
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def index_files(out: Path) -> dict[str, bytes]:
+    return {name: data for name, data in tree(out).items() if name.startswith(search.BUNDLE_DIR + "/")}
+
+
+def edited_site(tmp_path: Path) -> tuple[Project, Path]:
+    root = copy_project(REPO, tmp_path / "site")
+    project = Project(root, root / "output")
+    return project, root / "content/about/mission.md"
+
+
+def test_a_deferred_rebuild_keeps_the_index_and_the_next_build_settles_it(tmp_path: Path):
+    project, mission = edited_site(tmp_path)
+    engine = Engine(project)
+    engine.rebuild()
+    before = index_files(project.out)
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    deferred = engine.rebuild(changed_paths=[mission], defer_search=True)
+    assert deferred.search_owed
+    assert "zebras" in (project.out / "about/mission/index.html").read_text()
+    assert index_files(project.out) == before  # still the old index, served as it was
+    settled = engine.rebuild(changed_paths=frozenset())
+    assert not settled.search_owed
+    assert set(settled.explained) <= {name for name in tree(project.out) if name.startswith("pagefind/")}
+    assert index_files(project.out) != before
+    clean = tmp_path / "clean"
+    build(Project(project.root, clean))
+    assert tree(project.out) == tree(clean)
+
+
+def test_a_debt_left_by_a_preview_that_stopped_is_settled_by_the_next_build(tmp_path: Path):
+    project, mission = edited_site(tmp_path)
+    Engine(project).rebuild()
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    Engine(project).rebuild(defer_search=True)  # the preview, stopped before its follow-up
+    again = build(project)  # a new process: the debt was kept in the build cache
+    assert any(name.startswith("pagefind/") for name in again.explained)
+    clean = tmp_path / "clean"
+    build(Project(project.root, clean))
+    assert tree(project.out) == tree(clean)
