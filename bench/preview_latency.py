@@ -2,7 +2,8 @@
 
 For the real site and a synthetic site of N generated pages (bench/synth.py), it starts the preview on a
 free port, listens to its event stream the way the open tab does, then appends a sentence to a page
-several times and measures each time from the write to the `build` event announcing a good build. With
+several times and measures each time from the write to the `build` event announcing a good build. Each
+save waits until the preview is idle (it indexes the search after the reload), as a person typing does. With
 --browser it also measures, in Debian's Chromium, from the write until the page shows the new sentence.
 
     python bench/preview_latency.py [--sizes 0 1000] [--runs 7] [--browser] [--no-search]
@@ -96,6 +97,8 @@ def measure(root: Path, runs: int, browser: bool, search: bool) -> tuple[list[fl
                 tab.get_by_text(sentence).wait_for(timeout=TIMEOUT * 1000)
                 to_browser.append((time.perf_counter() - started) * 1000)
             time.sleep(0.3)  # let the tab settle before the next save
+            while not preview.idle:  # and the preview finish what follows a reload (the search index)
+                time.sleep(0.02)
         events.close()
         if tab is not None:
             tab.context.browser.close()

@@ -127,8 +127,16 @@ TIMED_MD = _make_parser(checks_clock=False)  # the same rules, bounded by a CPU 
 TIMER_REPEAT = 0.05  # seconds: once over budget the signal repeats, in case library code swallowed one
 
 
+PARSING_MODULES = ("markdown_it", "mdit_py_plugins", "ecosite.markdown", "ecosite.content.typography")
+
+
 def _over_budget(signum: int, frame: Any) -> None:
-    """SIGVTALRM during a timed parse: stop it, naming the block whose rule was running."""
+    """SIGVTALRM during a timed parse: stop it, naming the block whose rule was running.
+
+    Only from parsing code: raised inside a garbage-collector callback or a __del__ the exception would
+    be swallowed, so then the handler returns and the repeating timer comes back in TIMER_REPEAT."""
+    if frame is None or not str(frame.f_globals.get("__name__", "")).startswith(PARSING_MODULES):
+        return
     line = getattr(_budget, "line", 0)
     while frame is not None:
         if "startLine" in frame.f_locals:  # a block rule's (state, startLine, endLine, silent)
