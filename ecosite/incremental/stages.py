@@ -221,18 +221,33 @@ def _page_from_record(source: Source, record: tuple) -> Page:
 
 def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBuild
                  ) -> tuple[list[Key], dict[str, frozenset[int]]]:
-    """Every output's keys as numbers into one table (small to store, quick to compare)."""
-    table: dict[Key, int] = {}
+    """Every output's keys as numbers into one table (small to store, quick to compare).
+
+    The last build's numbers are kept, so the outputs not rendered now keep their sets as they are and
+    only the rendered ones are numbered; the table is numbered afresh once most of it is unused."""
+    keys = list(old.keys)
+    table = {key: number for number, key in enumerate(keys)}
     interned: dict[frozenset, frozenset] = {}
     deps = {}
     for name in names:
         if name in fresh:
-            numbers = frozenset(table.setdefault(key, len(table)) for key in fresh[name])
+            numbers = []
+            for key in fresh[name]:
+                number = table.get(key)
+                if number is None:
+                    number = table[key] = len(keys)
+                    keys.append(key)
+                numbers.append(number)
+            found = frozenset(numbers)
+            deps[name] = interned.setdefault(found, found)
         else:
-            numbers = frozenset(table.setdefault(old.keys[n], len(table)) for n in old.deps.get(name, ()))
-        deps[name] = interned.setdefault(numbers, numbers)
-    return list(table), deps
-
+            deps[name] = old.deps.get(name, frozenset())
+    used = set().union(*set(deps.values())) if deps else set()
+    if len(keys) > 2 * len(used) + 64:  # renumber: keep only the keys some output still reads
+        renumbered = {number: new for new, number in enumerate(sorted(used))}
+        keys = [keys[number] for number in sorted(used)]
+        deps = {name: frozenset(renumbered[n] for n in numbers) for name, numbers in deps.items()}
+    return keys, deps
 
 
 def _fingerprint(sources: list[Source], old: LastBuild, trusted: set[str] | None

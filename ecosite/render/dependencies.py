@@ -33,7 +33,7 @@ import jinja2
 
 from ecosite.render.templates import Helpers, NavLink
 from ecosite.site.model import Page, Paginator, Site
-from ecosite.site.section_nav import SectionNav
+from ecosite.site.section_nav import SectionNav, section_nav
 
 Key = tuple[str, ...]
 BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
@@ -325,7 +325,7 @@ class Signatures:
                           *(item.rel for item in part.items)) if part else "missing"
         if kind == "neighbours":
             page = site.by_rel.get(key[1])
-            nav = Helpers(site).section_nav(page) if page else None
+            nav = section_nav(site, page, site.config.lists.section_links) if page else None
             return digest(*((nav.index and nav.index.rel, nav.more, nav.previous and nav.previous.rel,
                              nav.next and nav.next.rel, *(p.rel for p in nav.pages)) if nav else ("none",)))
         return "unknown"

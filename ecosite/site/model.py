@@ -11,6 +11,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from ecosite.content.config import SiteConfig
@@ -56,7 +57,7 @@ class Page:
     def date(self) -> datetime | None:
         return self.meta.date
 
-    @property
+    @cached_property  # asked of every page many times per build; a page's source never changes
     def section(self) -> str:
         """The top folder under content/ ('' for pages at the top)."""
         parts = self.rel.split("/")
@@ -71,7 +72,7 @@ class Page:
     def toc(self) -> list[Heading]:
         return self.parsed.toc
 
-    @property
+    @cached_property
     def output_path(self) -> str:
         """Where the page is written inside output/."""
         return output_path_of(self.url)
