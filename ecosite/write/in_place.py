@@ -153,6 +153,8 @@ def write_in_place(out: Path, files: OutputFiles, copies: dict[str, Path], copy_
     Only the files named touched (and assets whose source changed, or whose copy is missing) are
     looked at; an unchanged output/ is not touched at all."""
     out = out.resolve()
+    for name in journal.names:  # a killed write may have left its new bytes beside a file now unchanged
+        _temporary(out / name).unlink(missing_ok=True)
     writes = [name for name in sorted(files.touched & set(files.names)) if not same_bytes(out / name, files[name])]
     assets = [name for name in sorted(copies)
               if previous_copies.get(name) != copy_digests[name] or not (out / name).is_file()]

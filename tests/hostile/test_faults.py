@@ -274,6 +274,36 @@ def test_files_a_killed_build_left_behind_are_removed_by_the_next_build(tmp_path
     assert _cli_build(project, out) == good
 
 
+def test_new_bytes_a_killed_rebuild_left_beside_a_file_are_removed_even_when_the_file_is_unchanged(
+        tmp_path, monkeypatch):
+    """Killed between writing a page's new bytes beside it and renaming them in; the edit is then undone,
+    so the next build finds the page's bytes as they should be and must still remove the leftover."""
+    from ecosite.commands.build import build
+    from ecosite.project import Project
+    from ecosite.write import in_place
+
+    project = make_project(tmp_path, {}, "real")
+    out = tmp_path / "output"
+    good = _cli_build(project, out)
+    mission = project / "content" / "about" / "mission.md"
+    original = mission.read_text()
+    mission.write_text(original + "\nAn edit the build dies writing.\n")
+    real_replace = os.replace
+
+    def die_on_pages(source, target):
+        if str(target).endswith("index.html"):
+            raise _Killed()
+        real_replace(source, target)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(in_place.os, "replace", die_on_pages)
+        with pytest.raises(_Killed):
+            build(Project(project, out, search=False))
+    assert (out / "about" / "mission" / ".index.html.ecosite-new").is_file(), "the killed build left it"
+    mission.write_text(original)
+    assert _cli_build(project, out) == good
+
+
 def _missing_assets(tree: dict[str, bytes]) -> list[str]:
     """Every /static/ address a page of the tree names that is not a file of the tree."""
     missing = []
