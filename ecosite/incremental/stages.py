@@ -119,7 +119,8 @@ def rendering(build: Build) -> None:
     signatures.data = {key: build.digests[str(s.path)] for s in build.sources if s.kind == "data"
                        for key in [s.rel.rsplit(".", 1)[0]]}
     build.pending = pending = build.journal.pending(project.out)  # names a killed or failed write may have left wrong
-    damaged = {name for name, was in old.outputs.items() if name in pending or stamp(project.out / name) != was}
+    out = str(project.out)
+    damaged = {name for name, was in old.outputs.items() if name in pending or stamp(f"{out}/{name}") != was}
     build.old_copies = {name: source for name, source in old.copies.items() if name not in pending}
     edited = {s.rel for s in build.sources if s.kind == "page" and str(s.path) not in build.unchanged}
     build.dirty, build.explained = _dirty_pages(site, old, signatures, set(build.drafts), damaged, edited)
@@ -157,7 +158,8 @@ def writing(build: Build) -> None:
         build.journal.record(walk=True)  # swapped in before the cache is saved: the next build checks
         staged.finish({name: files.fresh[name] for name in set(files.fresh) & set(files.names)}, copies)
         files.out, files.writable = project.out, False
-        outputs = {name: stamp(project.out / name) for name in files}
+        out = str(project.out)
+        outputs = {name: stamp(f"{out}/{name}") for name in files}
         written_now = outputs
     else:
         outputs = {name: was for name, was in old.outputs.items() if name in files.names}

@@ -30,7 +30,9 @@ from ecosite.write.failures import write_failure
 Stamp = tuple[int, int]  # (size, mtime_ns) of an output file as the build left it
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: Path | str) -> Stamp | None:
+    """Size and modification time: what says a file in output/ is still the one a build wrote (a string
+    path is quicker when thousands of files are checked)."""
     try:
         info = os.stat(path)
     except OSError:
