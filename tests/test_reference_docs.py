@@ -8,6 +8,7 @@ page attribute or front matter field fails here until it is documented (and a re
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_the_documented_filters_are_the_ones_added():
 
 def test_the_page_object_is_documented():
     fields = {f.name for f in dataclasses.fields(Page)}
-    properties = {name for name, value in vars(Page).items() if isinstance(value, property)}
+    properties = {name for name, value in vars(Page).items() if isinstance(value, (property, functools.cached_property))}
     documented = {name.removeprefix("page.") for name in section_names("templates.md", "The page object")}
     assert documented == fields | properties
 
