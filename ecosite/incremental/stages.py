@@ -131,7 +131,8 @@ def rendering(build: Build) -> None:
     build.copy_digests = {asset.output_path: build.digests[str(asset.source.path)] for asset in build.assets.values()}
     build.site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
     build.names = names = list(site.files) + [page.output_path for page in site.pages]
-    build.republish = bool(build.dirty) or cold or bool(old.search_debt) and not build.defer_search or build.site_files != old.site_files \
+    owed = bool(old.search_debt) and not build.defer_search  # a preview left the search index to settle
+    build.republish = bool(build.dirty) or cold or owed or build.site_files != old.site_files \
         or build.copy_digests != build.old_copies or set(names) != set(old.outputs) - set(old.published) \
         or bool(damaged & set(old.published))
     listed = names if build.republish else names + old.published

@@ -91,7 +91,8 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
     a rebuild index only the shards that hold a changed page or gained or lost one; None indexes all.
     `on_disk(name)` gives the path of a page already written, to hard-link rather than copy into the
-    folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full build's staging folder) Pagefind writes the bundles there itself.
+    folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full
+    build's staging folder) Pagefind writes the bundles there itself.
     Returns the new bundle files in memory (the two records included), the names of those written to
     `write_to`, and the files of the shards kept as they were.
     """
