@@ -123,7 +123,11 @@ def rendering(build: Build) -> None:
     damaged = {name for name, was in old.outputs.items() if name in pending or stamp(f"{out}/{name}") != was}
     build.old_copies = {name: source for name, source in old.copies.items() if name not in pending}
     edited = {s.rel for s in build.sources if s.kind == "page" and str(s.path) not in build.unchanged}
-    build.dirty, build.explained = _dirty_pages(site, old, signatures, set(build.drafts), damaged, edited)
+    # Every key stands for something read from the sources or templates; the build signature covers the
+    # rest (config, options). With none of them changed and no page compiled, no key can have changed.
+    same_inputs = build.digests == old.digests and build.templates == old.templates and not build.drafts
+    build.dirty, build.explained = _dirty_pages(site, old, signatures, set(build.drafts), damaged, edited,
+                                                same_inputs)
     cold = not old.outputs or not project.out.is_dir()
     build.staged = staged = StagedOutput(project.out) if build.write and cold else None
     rendered, build.deps = _render(project, build.persistent, site, build.dirty, staged.put if staged else None)
@@ -180,7 +184,7 @@ def writing(build: Build) -> None:
 def _remembered(build: Build, outputs: dict) -> LastBuild:
     """What the next build may reuse of this one."""
     old, site, drafts = build.old, build.site, build.drafts
-    state = LastBuild(old.signature, build.started_ns, build.stamps, build.digests)
+    state = LastBuild(old.signature, build.started_ns, build.stamps, build.digests, build.templates)
     state.pages = {page.rel: old.pages[page.rel] if page.rel in build.contents else _record(page)
                    for page in site.pages if not _is_generated(page)}
     state.skipped = {s.rel for s in build.sources if s.kind == "page"} - set(state.pages)
@@ -359,9 +363,10 @@ def _target_signatures(site: Site, targets: set) -> dict:
     return {target: signature(target) for target in targets}
 
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
-                 damaged: set[str], edited: set[str]) -> tuple[list[Page], dict[str, str]]:
+                 damaged: set[str], edited: set[str], same_inputs: bool = False) -> tuple[list[Page], dict[str, str]]:
     """The pages to render again, and for each the input that made it necessary (--explain)."""
-    changed = {number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
+    changed = set() if same_inputs else {
+        number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
     dirty, reasons = [], {}
     for page in site.pages:
         name = page.output_path

@@ -26,6 +26,7 @@ class LastBuild:
     started_ns: int = 0
     stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # source path -> stat
     digests: dict[str, str] = field(default_factory=dict)  # source path -> content digest
+    templates: dict[str, str] = field(default_factory=dict)  # template name -> content digest
     pages: dict[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
     skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
     held: dict[str, float] = field(default_factory=dict)  # rel -> timestamp of a page dated in the future
