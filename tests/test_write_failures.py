@@ -7,6 +7,7 @@ import os
 import pickle
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,3 +124,26 @@ def test_too_many_open_files_while_reading_is_one_error_naming_the_file(tmp_path
                                    f"once; output/ was left as it was - close other programs or raise the limit "
                                    f"(ulimit -n 4096), then build again")
     assert _files(project / "output") == before
+
+
+def _no_file_may_grow() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1, 1))
+
+
+def test_compiled_templates_that_cannot_be_kept_do_not_fail_the_build(tmp_path: Path):
+    """Keeping compiled templates is only an optimisation. A full build of unchanged content writes no page
+    bytes (each is hard-linked from the last output), so under a one-byte file limit only the compiled
+    templates are refused: the build must still succeed, not blame every template."""
+    project = copy_project(REPO, tmp_path / "site")
+    out = project / "output"
+    first = subprocess.run([sys.executable, "-m", "ecosite", "build", "--root", str(project), "--no-search"],
+                           capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    before = _files(out)
+    shutil.rmtree(project / ".ecosite-cache")  # a cold build, as after an upgrade
+    again = subprocess.run([sys.executable, "-m", "ecosite", "build", "--root", str(project), "--no-search"],
+                           capture_output=True, text=True, timeout=120, preexec_fn=_no_file_may_grow)
+    assert again.returncode == 0, again.stderr
+    assert "Built " in again.stdout and again.stderr == ""
+    assert _files(out) == before

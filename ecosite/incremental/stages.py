@@ -387,6 +387,17 @@ def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: s
         reasons[name] = reason
     return dirty, reasons
 
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds. Failing to keep one (a full disk, a file-size limit) only
+    makes the next build compile it again; it must never read as an error in the template."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def _render(project: Project, persistent: bool, site: Site, pages: list[Page], sink: Callable[[str, bytes], None] | None = None
             ) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
     """Render some pages with dependency recording; every template error collected, then raised at once.
@@ -398,7 +409,7 @@ def _render(project: Project, persistent: bool, site: Site, pages: list[Page], s
         folder = project.root / cache.CACHE_DIR / "templates"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = CompiledTemplates(str(folder))
         except OSError:
             pass
     helpers = TrackingHelpers(site)
