@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecosite.incremental import cache, stages
+from ecosite.incremental import cache, collector, stages
 from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
 from ecosite.outputs import search
@@ -108,6 +108,10 @@ class Engine:
         build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
                       self.journal)
         build.defer_search = defer_search
+        with collector.paused():
+            return self._run(build, write, on_stage)
+
+    def _run(self, build: Build, write: bool, on_stage: StageCallback) -> BuildResult:
         result = run(build, STAGES if write else STAGES[:-1], on_stage)
         if build.state is not None:
             self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from ecosite.incremental import collector
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -51,7 +53,8 @@ def map_chunks(function: Callable[[list[T]], R], items: list[T]) -> Iterator[R]:
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _job = (function, items)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with collector.frozen_for_fork(), ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"), initializer=collector.in_worker) as pool:
             yield from pool.map(_run_chunk, bounds)
     finally:
         _job = None
