@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from ecosite.content.documents import load_yaml_file
-from ecosite.content.models import ExternalUrl, Language, Record, Slug, Text, TimeZoneName, validate
+from ecosite.content.models import ExternalUrl, Language, Record, Slug, Text, TimeZoneName, known_time_zones, validate
 from ecosite.errors import ContentError
 
 
@@ -126,5 +125,5 @@ def load_config(content_dir: Path, base_url: str | None = None) -> tuple[SiteCon
 
 def _stand_in(raw: dict) -> SiteConfig:
     timezone = raw.get("timezone")
-    valid_tz = isinstance(timezone, str) and timezone in available_timezones()
+    valid_tz = isinstance(timezone, str) and timezone in known_time_zones()
     return SiteConfig(title="(invalid site.yaml)", timezone=timezone if valid_tz else "UTC")
