@@ -141,7 +141,7 @@ def rendering(build: Build) -> None:
         or bool(damaged & set(old.published))
     listed = names if build.republish else names + old.published
     build.files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered},
-                              writable=staged is not None)
+                              writable=staged is not None, damaged=None if staged else damaged)
 
 
 def publishing(build: Build) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +19,7 @@ class LastOutput(Protocol):
     touched: set[str]  # files whose bytes may differ from the last build's
     out: Path  # where the files not touched already are
     writable: bool  # whether an output may write its files straight into `out` (a full build's staging folder)
+    damaged: AbstractSet[str] | None  # the last build's files found missing or altered on disk (None: not checked)
 
     def keep(self, name: str) -> None: ...  # list a file of the last build's output as produced again
 

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
@@ -71,14 +72,17 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def read_shard_state(out: Path) -> dict[str, tuple[list[str], list[str]]]:
+def read_shard_state(out: Path, damaged: AbstractSet[str] | None = None) -> dict[str, tuple[list[str], list[str]]]:
     """bundle folder -> (the pages it indexed, its files) as a previous build left them in `out`, for the
-    shards whose files are all still there (empty when there is no readable record)."""
+    shards whose files are all still there (empty when there is no readable record). `damaged` (files the
+    build already found missing or altered) spares a stat of every bundle file."""
     try:
         state = json.loads((out / SHARD_STATE).read_bytes())
         shards = {str(shard): (list(pages), list(state["files"][shard])) for shard, pages in state["pages"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
+    if damaged is not None:
+        return {shard: record for shard, record in shards.items() if damaged.isdisjoint(record[1])}
     return {shard: record for shard, record in shards.items() if all((out / name).is_file() for name in record[1])}
 
 
@@ -242,7 +246,7 @@ def publish(publication: Publication) -> None:
     if last is None:  # every shard from scratch, in memory
         files.update(search_bundles(files, to_index)[0])
         return
-    previous = read_shard_state(last.out)
+    previous = read_shard_state(last.out, last.damaged)
     if publication.defer_search and previous and (MANIFEST in files or (last.out / MANIFEST).is_file()):
         for name in [MANIFEST, SHARD_STATE, *(name for _, shard_files in previous.values() for name in shard_files)]:
             last.keep(name)  # served as it was until the build that settles the debt

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ecosite.write.failures import write_failure
@@ -46,9 +47,11 @@ class OutputFiles(MutableMapping[str, bytes]):
     Iterates in the order the build produced them: generated files, then pages, then the published ones.
     """
 
-    def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes], writable: bool = False):
+    def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes], writable: bool = False,
+                 damaged: AbstractSet[str] | None = None):
         self.out = out
         self.writable = writable  # `out` is a staging folder no one serves yet: outputs may write into it
+        self.damaged = damaged  # the last build's files found missing or altered in `out` (None: not checked)
         self.fresh = fresh
         self.names = dict.fromkeys(names)
         self.names.update(dict.fromkeys(fresh))

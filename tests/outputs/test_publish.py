@@ -276,3 +276,20 @@ def test_an_edit_reindexes_only_the_search_shard_of_the_page_it_changed(tmp_path
     build(Project(root, clean))
     tree = lambda out: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}  # noqa: E731
     assert tree(project.out) == tree(clean)
+
+
+def test_a_search_bundle_file_deleted_from_output_is_made_again_by_the_next_build(tmp_path: Path, monkeypatch):
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)
+    root = copy_project(REPO, tmp_path / "site")
+    project = Project(root, root / "output")
+    build(project)
+    shards = search.read_shard_state(project.out)
+    lost = next(name for _, (_, files) in sorted(shards.items())[1:] for name in files if "/fragment/" in name)
+    (project.out / lost).unlink()
+    build(project)
+    assert (project.out / lost).is_file()
+    clean = tmp_path / "clean"
+    build(Project(root, clean))
+    tree = lambda out: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}  # noqa: E731
+    assert tree(project.out) == tree(clean)
