@@ -36,6 +36,7 @@ from ecosite.render.dependencies import (
     TrackingHelpers,
     digest,
     explain_key,
+    front_matter_digest,
     meta_signature,
     template_signatures,
 )
@@ -116,6 +117,9 @@ def rendering(build: Build) -> None:
     build.meta = {page.rel: old.meta[page.rel] if page.rel in build.contents else meta_signature(page)
                   for page in site.pages}
     build.signatures = signatures = Signatures(site, build.meta, build.templates)
+    build.meta_digest = front_matter_digest(build.meta)
+    if build.meta_digest == old.meta_digest:  # a body edit, say: no listing, address or navigation changed
+        signatures.keep_front_matter(old.keys, old.key_sigs)
     signatures.data = {key: build.digests[str(s.path)] for s in build.sources if s.kind == "data"
                        for key in [s.rel.rsplit(".", 1)[0]]}
     build.pending = pending = build.journal.pending(project.out)  # names a killed or failed write may have left wrong
@@ -190,6 +194,7 @@ def _remembered(build: Build, outputs: dict) -> LastBuild:
     state.skipped = {s.rel for s in build.sources if s.kind == "page"} - set(state.pages)
     state.held = build.held
     state.meta = {rel: build.meta[rel] for rel in state.pages}
+    state.meta_digest = build.meta_digest
     state.targets = {rel: drafts[rel].targets if rel in drafts else old.targets.get(rel, ()) for rel in state.pages}
     state.target_sigs = _target_signatures(site, {t for ts in state.targets.values() for t in ts})
     state.warnings = {rel: build.fresh_warnings.get(rel, []) if rel in drafts else old.warnings.get(rel, [])

@@ -31,6 +31,7 @@ class LastBuild:
     skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
     held: dict[str, float] = field(default_factory=dict)  # rel -> timestamp of a page dated in the future
     meta: dict[str, str] = field(default_factory=dict)  # rel -> meta signature
+    meta_digest: str = ""  # every page's meta signature, generated pages too (dependencies.front_matter_digest)
     targets: dict[str, tuple] = field(default_factory=dict)  # rel -> what its links point at
     target_sigs: dict[tuple, str] = field(default_factory=dict)
     warnings: dict[str, list[ContentError]] = field(default_factory=dict)
@@ -82,6 +83,7 @@ class Build:
     pending: set[str] = field(init=False)  # names the journal says a killed or failed write may have left wrong
     old_copies: dict[str, str] = field(init=False)  # the last build's asset copies, less the pending ones
     meta: dict[str, str] = field(init=False)
+    meta_digest: str = field(init=False)
     signatures: Signatures = field(init=False)
     dirty: list[Page] = field(init=False)
     explained: dict[str, str] = field(init=False)  # output -> why it was rendered or written (--explain)

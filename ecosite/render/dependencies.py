@@ -39,6 +39,11 @@ Key = tuple[str, ...]
 BODY_ATTRIBUTES = frozenset({"content", "parsed", "toc"})
 ADDRESS_ATTRIBUTES = frozenset({"url", "rel", "output_path", "section", "is_index", "source"})
 
+# Kinds whose signature follows from the pages' front matter, addresses and order alone (and site.yaml,
+# which the build signature covers): while no page's meta signature changes, neither do theirs.
+FRONT_MATTER_KINDS = frozenset({"meta", "at", "section", "section-head", "section-count", "section-any",
+                                "pages", "pages-urls", "list", "neighbours"})
+
 _recording: set[Key] | None = None
 
 
@@ -269,6 +274,11 @@ def meta_signature(page: Page) -> str:
     return digest(page.rel, page.url, page.meta.model_dump_json())
 
 
+def front_matter_digest(meta: Mapping[str, str]) -> str:
+    """Every page's meta signature in one: equal to the last build's, no FRONT_MATTER_KINDS key changed."""
+    return digest(*(f"{rel} {signature}" for rel, signature in sorted(meta.items())))
+
+
 class Signatures:
     """The current value of every dependency key, computed once per build and only when asked."""
 
@@ -279,6 +289,11 @@ class Signatures:
         self.data: dict[str, str] = {}
         self.by_url = {page.url: page.rel for page in site.pages}
         self.memo: dict[Key, str] = {}
+
+    def keep_front_matter(self, keys: list[Key], signatures: list[str]) -> None:
+        """Take the last build's signatures of the front-matter keys as they are: checking each again
+        (a section's navigation for every page) was most of a body edit's rebuild on a large site."""
+        self.memo.update((key, was) for key, was in zip(keys, signatures) if key[0] in FRONT_MATTER_KINDS)
 
     def __call__(self, key: Key) -> str:
         if key not in self.memo:
