@@ -1,6 +1,6 @@
 """The persistent build cache, `.ecosite-cache/` in the project folder: safe to delete at any time.
 
-It holds the last successful build's state (see engine.LastBuild): what each source was, each page
+It holds the last successful build's state (see incremental/state.py: LastBuild): what each source was, each page
 compiled, and what each output read. The file starts with a header naming the cache format and a
 fingerprint of the generator's own code, so a cache written by another version, or one that cannot be
 read back, is ignored and the next build starts cold and rewrites it.
