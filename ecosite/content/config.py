@@ -56,11 +56,13 @@ PageSize = Annotated[int, Field(ge=1, le=1000)]
 
 
 class Lists(Record):
-    """How long lists are split into pages, and how much of its section a page lists (ecosite.site.pagination)."""
+    """How long lists are split into pages, how much of its section a page lists (ecosite.site.pagination),
+    and how many of the newest items the news feed carries (ecosite.outputs.feeds)."""
 
     per_page: PageSize = 20
     sections: dict[Slug, PageSize] = {}
     section_links: PageSize = 10
+    feed_items: PageSize = 20
 
 
 class SiteConfig(Record):

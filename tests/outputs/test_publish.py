@@ -105,6 +105,22 @@ def test_the_news_feed_is_valid_atom_with_every_item_newest_first(published: Pat
     assert f'href="{PREFIXED}networks/workforce/"' in fund.content[0].value
 
 
+def test_the_feed_carries_the_newest_items_up_to_the_configured_number(small: Path):
+    news = small / "content/news"
+    (news / "first.md").unlink()
+    for day in range(1, 26):
+        (news / f"day-{day:02d}.md").write_text(f"---\ntitle: Day {day}\ndate: 2024-03-{day:02d}\n---\n\nDay {day}.\n")
+    project = Project(small, small / "output", search=False)
+    build(project)
+    titles = [entry.title for entry in feedparser.parse((small / "output/news/feed.xml").read_bytes()).entries]
+    assert titles == [f"Day {day}" for day in range(25, 5, -1)], "the default is the 20 newest"
+    config = small / "content/site.yaml"
+    config.write_text(config.read_text() + "lists:\n  feed_items: 3\n")
+    build(project)
+    titles = [entry.title for entry in feedparser.parse((small / "output/news/feed.xml").read_bytes()).entries]
+    assert titles == ["Day 25", "Day 24", "Day 23"]
+
+
 def test_a_feed_without_items_takes_its_date_from_source_date_epoch(small: Path, monkeypatch):
     (small / "content/news/first.md").unlink()
     (small / "content/news/index.md").write_text("---\ntitle: News\n---\n\nNothing yet.\n")
