@@ -196,7 +196,8 @@ def _remembered(build: Build, outputs: dict) -> LastBuild:
     state.meta = {rel: build.meta[rel] for rel in state.pages}
     state.meta_digest = build.meta_digest
     state.targets = {rel: drafts[rel].targets if rel in drafts else old.targets.get(rel, ()) for rel in state.pages}
-    state.target_sigs = _target_signatures(site, {t for ts in state.targets.values() for t in ts})
+    state.target_sigs = _target_signatures(site, {t for ts in state.targets.values() for t in ts}, old.target_sigs,
+                                           set(build.contents) & set(site.by_rel))
     state.warnings = {rel: build.fresh_warnings.get(rel, []) if rel in drafts else old.warnings.get(rel, [])
                       for rel in state.pages}
     state.data = dict(site.data)
@@ -305,7 +306,9 @@ def _load_pages(project: Project, config: SiteConfig, sources: list[Source], ass
     for rel in keep & set(old.pages):
         by_rel[rel] = _page_from_record(source_of[rel], old.pages[rel])
     current = _target_signatures_from(by_rel, assets)
-    moved = {target for target, was in old.target_sigs.items() if current(target) != was}
+    reused_now = keep & set(old.pages)  # rebuilt from their records: their address and ids are as they were
+    moved = {target for target, was in old.target_sigs.items()
+             if not (target[0] == "page" and target[1] in reused_now) and current(target) != was}
     stale = [s for s in page_sources if s.rel in keep and s.rel in old.pages
              and not moved.isdisjoint(old.targets.get(s.rel, ()))] if moved else []
     if stale:
@@ -363,9 +366,11 @@ def _target_signatures_from(pages: dict[str, Page], assets: dict) -> Callable[[t
         return asset.output_path if asset else "missing"
     return signature
 
-def _target_signatures(site: Site, targets: set) -> dict:
+def _target_signatures(site: Site, targets: set, old: dict[tuple, str], reused: set[str]) -> dict:
+    """Each target's signature now; a page reused from its record keeps the one the last build computed."""
     signature = _target_signatures_from(site.by_rel, site.assets)
-    return {target: signature(target) for target in targets}
+    return {target: old[target] if target[0] == "page" and target[1] in reused and target in old
+            else signature(target) for target in targets}
 
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
                  damaged: set[str], edited: set[str], same_inputs: bool = False) -> tuple[list[Page], dict[str, str]]:
