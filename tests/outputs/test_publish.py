@@ -47,6 +47,10 @@ def small(tmp_path: Path) -> Path:
     return copy_project(SITES / "small", tmp_path / "small")
 
 
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def html_files(out: Path) -> list[Path]:
     return sorted(p for p in out.rglob("*.html") if not p.relative_to(out).as_posix().startswith("pagefind/"))
 
@@ -290,7 +294,6 @@ def test_an_edit_reindexes_only_the_search_shard_of_the_page_it_changed(tmp_path
         assert not any(name.startswith("pagefind/shard-") for name in changed)
     clean = tmp_path / "clean"
     build(Project(root, clean))
-    tree = lambda out: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}  # noqa: E731
     assert tree(project.out) == tree(clean)
 
 
@@ -307,5 +310,4 @@ def test_a_search_bundle_file_deleted_from_output_is_made_again_by_the_next_buil
     assert (project.out / lost).is_file()
     clean = tmp_path / "clean"
     build(Project(root, clean))
-    tree = lambda out: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}  # noqa: E731
     assert tree(project.out) == tree(clean)
