@@ -147,3 +147,5 @@ def test_compiled_templates_that_cannot_be_kept_do_not_fail_the_build(tmp_path: 
     assert again.returncode == 0, again.stderr
     assert "Built " in again.stdout and again.stderr == ""
     assert _files(out) == before
+    left = sorted(p.name for p in (project / ".ecosite-cache").rglob(".*"))
+    assert left == [], f"the refused writes left temporaries in .ecosite-cache/: {left}"

@@ -25,11 +25,14 @@ def record_build(root: Path, out: Path, facts: dict) -> None:
         records[str(out)] = facts
         folder.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".outputs-", dir=folder)
+    except OSError:
+        return
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(records, stream, sort_keys=True)
         os.replace(temporary, folder / RECORD_FILE)
     except OSError:
-        pass
+        Path(temporary).unlink(missing_ok=True)  # a full disk or a file-size limit leaves nothing behind
 
 
 def recorded_build(root: Path, out: Path) -> dict | None:

@@ -137,13 +137,14 @@ class Journal:
         self.names |= set(names)
         self.walk = self.walk or walk
         if self.path is not None:
+            temporary = self.path.with_name(f".{self.path.name}.new")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = self.path.with_name(f".{self.path.name}.new")
                 temporary.write_text(json.dumps({"names": sorted(self.names), "walk": self.walk}), encoding="utf-8")
                 os.replace(temporary, self.path)
             except OSError:
                 self.path = None  # a read-only project saves no cache either: the next process builds cold
+                temporary.unlink(missing_ok=True)
 
     def clear(self) -> None:
         self.names, self.walk = set(), False
