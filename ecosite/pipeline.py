@@ -96,6 +96,7 @@ class Engine:
         self.state: LastBuild | None = None
         self.cache_stamp: Stamp | None = None  # the cache file as this engine last left it
         self.journal = Journal(None)  # what an unfinished write touched (on disk beside the cache when persistent)
+        self.unsaved: set[str] = set()  # journal names that self.state knows as written, its cache save skipped
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None, on_stage: StageCallback = quiet,
                 write: bool = True, defer_search: bool = False) -> BuildResult:
@@ -105,34 +106,46 @@ class Engine:
         later build (any build without it) must bring the index up to date, which it does first."""
         if self.persistent:  # read again: another process may have left one
             self.journal = Journal(self.project.root / cache.CACHE_DIR / JOURNAL_FILE)
+            self.journal.vouched = self.unsaved  # withdrawn by previous() if another build's record wins
         build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
                       self.journal)
         build.defer_search = defer_search
         with collector.paused():
-            return self._run(build, write, on_stage)
+            try:
+                return self._run(build, write, on_stage)
+            except BaseException:
+                self.unsaved = set()  # a failed write may have touched them again: the next build checks
+                raise
 
     def _run(self, build: Build, write: bool, on_stage: StageCallback) -> BuildResult:
         result = run(build, STAGES if write else STAGES[:-1], on_stage)
         if build.state is not None:
+            # A preview build that owes the search index is followed at once by the build that settles it,
+            # which saves the cache: saving it before the reload too only delays the reload. Until then the
+            # journal keeps the names written, as after a kill, so no other process trusts the older cache.
             self.remember(build.state, changed=bool(build.dirty or build.republish or build.stamps != build.old.stamps
-                                                    or build.pending))
+                                                    or build.pending), save=not result.search_owed)
             if self.persistent:  # for `ecosite check`: what the folder it is asked about was built with
                 record_build(self.project.root, self.project.out,
                              {"drafts": self.project.drafts, "future": self.project.future,
                               "base_url": build.config.base_url, "started_ns": build.started_ns})
         return result
 
-    def remember(self, state: LastBuild, changed: bool) -> None:
+    def remember(self, state: LastBuild, changed: bool, save: bool = True) -> None:
         """Keep the state for the next build and save it; only then may the journal forget what was written."""
         self.state = state
         recorded = True
         if self.persistent and changed:
             try:
-                cache.save(self.project.root, state)
+                if save:
+                    cache.save(self.project.root, state)
+                else:
+                    recorded = False
             except OSError:
                 recorded = False  # a read-only project still builds; the next build is just cold
         if recorded:
             self.journal.clear()  # the cache now vouches for every file written
+        self.unsaved = set() if recorded else set(self.journal.names)
         self.cache_stamp = self._cache_stamp()
 
     def _cache_stamp(self) -> Stamp | None:
@@ -142,6 +155,7 @@ class Engine:
         state = self.state
         if state is not None and self._cache_stamp() != self.cache_stamp:
             state = None  # another build (`ecosite build` beside a preview) wrote output/ since: trust its record
+            self.journal.vouched = self.unsaved = set()
         if state is None and self.persistent:
             state = cache.load(self.project.root)
         if not isinstance(state, LastBuild) or state.signature != signature:

@@ -119,6 +119,7 @@ class Journal:
         self.path = path  # None: in memory only (a build that keeps no cache)
         self.names: set[str] = set()
         self.walk = False
+        self.vouched: set[str] = set()  # names the engine's state in memory knows as written (not pending for it)
         if path is not None:
             try:
                 record = json.loads(path.read_text(encoding="utf-8"))
@@ -128,7 +129,7 @@ class Journal:
 
     def pending(self, out: Path) -> set[str]:
         """Every name a killed write may have left changed, half-renamed or unknown to the cache."""
-        names = set(self.names)
+        names = self.names - self.vouched
         if self.walk and out.is_dir():
             names |= {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
         return names

@@ -57,3 +57,20 @@ def test_a_debt_left_by_a_preview_that_stopped_is_settled_by_the_next_build(tmp_
     clean = tmp_path / "clean"
     build(Project(project.root, clean))
     assert tree(project.out) == tree(clean)
+
+
+def test_a_build_from_another_process_between_the_reload_and_the_settling_leaves_a_whole_site(tmp_path: Path):
+    """The preview saves its cache only once the index is settled; `ecosite build` run in between must not
+    trust the older cache for the page the preview wrote, and the preview must then trust that build's."""
+    project, mission = edited_site(tmp_path)
+    engine = Engine(project)
+    engine.rebuild()
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    assert engine.rebuild(changed_paths=[mission], defer_search=True).search_owed
+    other = build(project)  # another process: the older cache and the journal of the preview's write
+    assert "about/mission/index.html" in other.explained
+    mission.write_text(mission.read_text() + "\nAnd one about okapis.\n")
+    engine.rebuild(changed_paths=[mission])
+    clean = tmp_path / "clean"
+    build(Project(project.root, clean))
+    assert tree(project.out) == tree(clean)
