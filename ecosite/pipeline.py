@@ -136,11 +136,10 @@ class Engine:
         self.state = state
         recorded = True
         if self.persistent and changed:
+            recorded = save
             try:
                 if save:
                     cache.save(self.project.root, state)
-                else:
-                    recorded = False
             except OSError:
                 recorded = False  # a read-only project still builds; the next build is just cold
         if recorded:
