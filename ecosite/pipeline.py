@@ -106,7 +106,6 @@ class Engine:
         later build (any build without it) must bring the index up to date, which it does first."""
         if self.persistent:  # read again: another process may have left one
             self.journal = Journal(self.project.root / cache.CACHE_DIR / JOURNAL_FILE)
-            self.journal.vouched = self.unsaved  # withdrawn by previous() if another build's record wins
         build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
                       self.journal)
         build.defer_search = defer_search
@@ -154,7 +153,8 @@ class Engine:
         state = self.state
         if state is not None and self._cache_stamp() != self.cache_stamp:
             state = None  # another build (`ecosite build` beside a preview) wrote output/ since: trust its record
-            self.journal.vouched = self.unsaved = set()
+            self.unsaved = set()
+        self.journal.vouched = self.unsaved  # what the state in memory knows it wrote, when that state is used
         if state is None and self.persistent:
             state = cache.load(self.project.root)
         if not isinstance(state, LastBuild) or state.signature != signature:

@@ -145,7 +145,7 @@ def rendering(build: Build) -> None:
         or bool(damaged & set(old.published))
     listed = names if build.republish else names + old.published
     build.files = OutputFiles(staged.staging if staged else project.out, listed, {**site.files, **rendered},
-                              writable=staged is not None, damaged=None if staged else damaged)
+                              writable=staged is not None, damaged=damaged)
 
 
 def publishing(build: Build) -> None:

@@ -19,7 +19,7 @@ class LastOutput(Protocol):
     touched: set[str]  # files whose bytes may differ from the last build's
     out: Path  # where the files not touched already are
     writable: bool  # whether an output may write its files straight into `out` (a full build's staging folder)
-    damaged: AbstractSet[str] | None  # the last build's files found missing or altered on disk (None: not checked)
+    damaged: AbstractSet[str]  # the last build's files found missing or altered on disk
 
     def keep(self, name: str) -> None: ...  # list a file of the last build's output as produced again
 

@@ -72,18 +72,16 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def read_shard_state(out: Path, damaged: AbstractSet[str] | None = None) -> dict[str, tuple[list[str], list[str]]]:
+def read_shard_state(out: Path, damaged: AbstractSet[str] = frozenset()) -> dict[str, tuple[list[str], list[str]]]:
     """bundle folder -> (the pages it indexed, its files) as a previous build left them in `out`, for the
-    shards whose files are all still there (empty when there is no readable record). `damaged` (files the
-    build already found missing or altered) spares a stat of every bundle file."""
+    shards none of whose files is `damaged` (found missing or altered by the build's check of its last
+    output); empty when there is no readable record."""
     try:
         state = json.loads((out / SHARD_STATE).read_bytes())
         shards = {str(shard): (list(pages), list(state["files"][shard])) for shard, pages in state["pages"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
-    if damaged is not None:
-        return {shard: record for shard, record in shards.items() if damaged.isdisjoint(record[1])}
-    return {shard: record for shard, record in shards.items() if all((out / name).is_file() for name in record[1])}
+    return {shard: record for shard, record in shards.items() if damaged.isdisjoint(record[1])}
 
 
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,

@@ -48,10 +48,10 @@ class OutputFiles(MutableMapping[str, bytes]):
     """
 
     def __init__(self, out: Path, names: Iterable[str], fresh: dict[str, bytes], writable: bool = False,
-                 damaged: AbstractSet[str] | None = None):
+                 damaged: AbstractSet[str] = frozenset()):
         self.out = out
         self.writable = writable  # `out` is a staging folder no one serves yet: outputs may write into it
-        self.damaged = damaged  # the last build's files found missing or altered in `out` (None: not checked)
+        self.damaged = damaged  # the last build's files found missing or altered in output/
         self.fresh = fresh
         self.names = dict.fromkeys(names)
         self.names.update(dict.fromkeys(fresh))
