@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecosite.content.sources import Source
 from ecosite.incremental import cache, collector, stages
 from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
@@ -97,6 +98,7 @@ class Engine:
         self.cache_stamp: Stamp | None = None  # the cache file as this engine last left it
         self.journal = Journal(None)  # what an unfinished write touched (on disk beside the cache when persistent)
         self.unsaved: set[str] = set()  # journal names that self.state knows as written, its cache save skipped
+        self.walked: list[Source] | None = None  # the sources the last discovery found: a watcher's edits keep them
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None, on_stage: StageCallback = quiet,
                 write: bool = True, defer_search: bool = False) -> BuildResult:
@@ -107,7 +109,7 @@ class Engine:
         if self.persistent:  # read again: another process may have left one
             self.journal = Journal(self.project.root / cache.CACHE_DIR / JOURNAL_FILE)
         build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
-                      self.journal)
+                      self.journal, self.walked)
         build.defer_search = defer_search
         with collector.paused():
             try:
@@ -115,6 +117,8 @@ class Engine:
             except BaseException:
                 self.unsaved = set()  # a failed write may have touched them again: the next build checks
                 raise
+            finally:
+                self.walked = build.walked
 
     def _run(self, build: Build, write: bool, on_stage: StageCallback) -> BuildResult:
         result = run(build, STAGES if write else STAGES[:-1], on_stage)

@@ -58,7 +58,14 @@ def discovering(build: Build) -> None:
         raise BuildError([ContentError("templates", 0, "the templates folder is missing",
                                        "run the build from the project folder or pass --root")])
     build.config, config_errors = load_config(project.content_dir, project.base_url)
-    build.sources, discover_errors = discover(project.root, project.content_dir, project.static_dirs)
+    changed = build.changed_paths
+    trusted = None if changed is None or not build.warm else {str(Path(p).resolve()) for p in changed}
+    discover_errors: list[ContentError] = []
+    if build.walked is not None and trusted is not None and _only_edited(build.walked, trusted):
+        build.sources = build.walked
+    else:
+        build.sources, discover_errors = discover(project.root, project.content_dir, project.static_dirs)
+    build.walked = None if discover_errors else build.sources
     build.errors = discover_errors + config_errors
     build.templates = template_signatures(project.templates_dir)
     signature = digest(cache.engine_fingerprint(), project.root, project.out, project.base_url, project.drafts,
@@ -67,10 +74,16 @@ def discovering(build: Build) -> None:
                        *(os.environ.get(name) for name in ENVIRONMENT_INPUTS),
                        *registry.outside_inputs(build.config))  # e.g. the build day: which summit is upcoming
     build.old = old = build.recall(signature)
-    changed = build.changed_paths
-    trusted = None if changed is None or not build.warm else {str(Path(p).resolve()) for p in changed}
     build.stamps, build.digests = _fingerprint(build.sources, old, trusted)
     build.unchanged = {str(s.path) for s in build.sources if old.digests.get(str(s.path)) == build.digests[str(s.path)]}
+
+
+def _only_edited(sources: list[Source], changed: set[str]) -> bool:
+    """Whether the watcher's changes leave the list of sources as it was: each is a file that was a source
+    already, not new, deleted, renamed or a folder. The paths are resolved, so a page replaced by a link
+    is seen at its target's path: outside content/, that is no source, and discovery refuses the link."""
+    known = {str(source.path) for source in sources}
+    return all(path in known and os.path.isfile(path) for path in changed)
 
 
 def reading(build: Build) -> None:

@@ -57,6 +57,7 @@ class Build:
     write: bool  # False: every stage but writing, nothing remembered (generate)
     changed_paths: Iterable[Path] | None
     journal: Journal = field(default_factory=lambda: Journal(None))  # what an unfinished write touched
+    walked: list[Source] | None = None  # the sources as the engine's last discovery found them, nothing refused
     started_ns: int = field(default_factory=time.time_ns)
     errors: list[ContentError] = field(default_factory=list)
     staged: StagedOutput | None = None  # a cold build's output, written while it renders

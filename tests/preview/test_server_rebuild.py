@@ -165,6 +165,26 @@ def test_an_edit_saved_with_a_mistake_appears_once_the_mistake_is_fixed(preview,
     assert "Written in the same burst as a mistake." in page_text(preview, "/about/mission/")[1]
 
 
+def test_a_page_replaced_by_a_link_out_of_the_content_folder_is_refused_as_in_a_build(preview, project):
+    mission = project / "content" / "about" / "mission.md"
+    good = mission.read_text()
+    secret = project / "secret.md"
+    secret.write_text(good.replace("Our Mission", "Not For Publication"))
+    before = preview.session.state.number
+    mission.unlink()
+    mission.symlink_to(secret)
+    try:
+        state = wait_until_quiet(preview, before)
+        assert not state.ok
+        assert [(e.path, e.message) for e in state.errors] == [
+            ("content/about/mission.md", "this symbolic link points outside content/")]
+        assert "Not For Publication" not in page_text(preview, "/about/mission/")[1]
+    finally:
+        mission.unlink()
+        mission.write_text(good)
+    assert wait_until_quiet(preview, state.number).ok
+
+
 def test_the_overlay_escapes_what_it_shows(preview, project):
     before = preview.session.state.number
     hostile = project / "content" / "<img src=x onerror=alert(1)>.txt"
