@@ -48,14 +48,16 @@ def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str
     for check in link_checks:
         errors += check(site.pages, broken)
     for page in site.pages:
-        errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
-                                         targets.page, targets.static, site.warnings)
+        if page.parsed.tokens:  # none: generated, or rebuilt from the cache with its links resolved and body made
+            errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
+                                             targets.page, targets.static, site.warnings)
         if any(h.level == 1 for h in page.parsed.headings):
             site.warnings.append(ContentError(page.source.shown, page.body_line, "the body has a level-1 heading (#)",
                                               "start headings at ## : the page title is already the main heading"))
     fail_if(errors)
     for page in site.pages:
-        page.content = markdown.render(page.parsed)
+        if page.parsed.tokens:
+            page.content = markdown.render(page.parsed)
     return site
 
 
