@@ -232,23 +232,23 @@ def publish(publication: Publication) -> None:
     """The Pagefind index of every page but the hidden ones and pages 2.. of a list; none without a search page.
 
     With the last build's output known (publication.last), only the shards holding a changed page are
-    indexed again; the others are kept as they are."""
-    searching = search_pages(publication)
-    if not searching:
-        return
-    files = publication.files
-    lists = {page.output_path for page in publication.site.pages if page.source.kind == LIST_KIND}
-    skipped = publication.hidden | searching | lists
-    to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
-    last = publication.last
-    if last is None:  # every shard from scratch, in memory
-        files.update(search_bundles(files, to_index)[0])
-        return
-    previous = read_shard_state(last.out, last.damaged)
-    if publication.defer_search and previous and (MANIFEST in files or (last.out / MANIFEST).is_file()):
+    indexed again; the others are kept as they are. A deferring build (the preview's, before the reload)
+    keeps the last index as it is, whatever changed: the build that settles the debt decides again."""
+    files, last = publication.files, publication.last
+    previous = read_shard_state(last.out, last.damaged) if last is not None else {}
+    if last is not None and publication.defer_search and previous and (MANIFEST in files or (last.out / MANIFEST).is_file()):
         for name in [MANIFEST, SHARD_STATE, *(name for _, shard_files in previous.values() for name in shard_files)]:
             last.keep(name)  # served as it was until the build that settles the debt
         publication.search_debt |= last.touched
+        return
+    searching = search_pages(publication)
+    if not searching:
+        return
+    lists = {page.output_path for page in publication.site.pages if page.source.kind == LIST_KIND}
+    skipped = publication.hidden | searching | lists
+    to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
+    if last is None:  # every shard from scratch, in memory
+        files.update(search_bundles(files, to_index)[0])
         return
     bundles, written, kept = search_bundles(files, to_index, last.touched | publication.search_debt, previous,
                                             last.path_of, write_to=last.out if last.writable else None,
