@@ -18,18 +18,27 @@ SITEMAP_PATH = "sitemap.xml"
 ROBOTS_PATH = "robots.txt"
 
 
+_last: dict[tuple, bytes] = {}  # the sitemap this process made last, by what it lists: a preview's edits reuse it
+
+
 def sitemap(site: Site, files: MutableMapping[str, bytes], excluded: set[str]) -> bytes:
     """sitemaps.org `urlset` of every HTML file in `files` except those in `excluded`."""
-    dates = {page.output_path: page.date for page in site.pages if page.date}
     root = site.config.origin + site.config.base_path
+    listed = frozenset(p for p in files if p.endswith(".html") and p not in excluded)
+    dates = {page.output_path: page.date for page in site.pages if page.date and page.output_path in listed}
+    inputs = (root, listed, frozenset(dates.items()))
+    if inputs in _last:
+        return _last[inputs]
     entries = []
-    for path in sorted((p for p in files if p.endswith(".html") and p not in excluded), key=address_of):
+    for path in sorted(listed, key=address_of):
         lastmod = f"<lastmod>{dates[path].isoformat()}</lastmod>" if path in dates else ""
         entries.append(f"<url><loc>{escape(root + address_of(path))}</loc>{lastmod}</url>")
     body = "\n".join(entries)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{body}\n</urlset>\n").encode()
+    _last.clear()
+    _last[inputs] = made = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                            f"{body}\n</urlset>\n").encode()
+    return made
 
 
 def robots_txt(site: Site) -> bytes:
