@@ -25,6 +25,7 @@ from ecosite.incremental.state import Build, LastBuild
 from ecosite.incremental.workers import map_chunks
 from ecosite.markdown.parser import Heading, ParsedMarkdown
 from ecosite.outputs.publishing import add_publishing_files
+from ecosite.outputs.search import BUNDLE_DIR
 from ecosite.project import Project
 from ecosite.render import templates as render
 from ecosite.render.dependencies import (
@@ -44,7 +45,7 @@ from ecosite.site.compiled import CompiledBody, compile_pages, fill_links
 from ecosite.site.linking import link, skipped_files
 from ecosite.site.loading import hold_back, load_assets, load_data, load_pages
 from ecosite.site.model import Page, Site, SiteData
-from ecosite.write.in_place import OutputFiles, stamp, write_in_place
+from ecosite.write.in_place import OutputFiles, Stamp, stamp, write_in_place
 from ecosite.write.staging import StagedOutput, remove_stale_staging
 
 TRUST_STAT_AFTER_NS = 2_000_000_000  # a file changed this close to a build is compared by content
@@ -76,6 +77,15 @@ def discovering(build: Build) -> None:
     build.old = old = build.recall(signature)
     build.stamps, build.digests = _fingerprint(build.sources, old, trusted)
     build.unchanged = {str(s.path) for s in build.sources if old.digests.get(str(s.path)) == build.digests[str(s.path)]}
+
+
+def _damaged(out: str, outputs: dict[str, Stamp | None], pending: set[str], defer_search: bool) -> set[str]:
+    """The last build's outputs a killed write may have left wrong, or found changed or missing in output/.
+    A build deferring the search index keeps it as it is, unchecked: the one settling it checks it (the
+    bundles are half of a site's files, and this check runs on every preview save)."""
+    unchecked = f"{BUNDLE_DIR}/" if defer_search else None
+    return {name for name, was in outputs.items() if name in pending or
+            not (unchecked and name.startswith(unchecked)) and stamp(f"{out}/{name}") != was}
 
 
 def _only_edited(sources: list[Source], changed: set[str]) -> bool:
@@ -136,8 +146,7 @@ def rendering(build: Build) -> None:
     signatures.data = {key: build.digests[str(s.path)] for s in build.sources if s.kind == "data"
                        for key in [s.rel.rsplit(".", 1)[0]]}
     build.pending = pending = build.journal.pending(project.out)  # names a killed or failed write may have left wrong
-    out = str(project.out)
-    damaged = {name for name, was in old.outputs.items() if name in pending or stamp(f"{out}/{name}") != was}
+    damaged = _damaged(str(project.out), old.outputs, pending, build.defer_search)
     build.old_copies = {name: source for name, source in old.copies.items() if name not in pending}
     edited = {s.rel for s in build.sources if s.kind == "page" and str(s.path) not in build.unchanged}
     # Every key stands for something read from the sources or templates; the build signature covers the

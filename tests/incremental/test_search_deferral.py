@@ -74,3 +74,19 @@ def test_a_build_from_another_process_between_the_reload_and_the_settling_leaves
     clean = tmp_path / "clean"
     build(Project(project.root, clean))
     assert tree(project.out) == tree(clean)
+
+
+def test_an_index_file_removed_while_previewing_is_made_again_by_the_build_that_settles_the_index(tmp_path: Path):
+    """A deferring build leaves the index unchecked (it is half of the site's files); the settling one checks it."""
+    project, mission = edited_site(tmp_path)
+    engine = Engine(project)
+    engine.rebuild()
+    removed = next(name for name in sorted(index_files(project.out)) if name.endswith(".pf_fragment"))
+    (project.out / removed).unlink()
+    mission.write_text(mission.read_text())  # saved unchanged: no page, so no shard, is indexed again
+    engine.rebuild(changed_paths=[mission], defer_search=True)
+    settled = engine.rebuild(changed_paths=frozenset())
+    assert removed in settled.explained
+    clean = tmp_path / "clean"
+    build(Project(project.root, clean))
+    assert tree(project.out) == tree(clean)
