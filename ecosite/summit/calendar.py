@@ -80,6 +80,9 @@ def escape_text(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into 75-octet pieces, continuation lines starting with one space."""
+    if line.isascii():  # most lines: a character is an octet
+        step = MAX_OCTETS - 1  # the leading space counts
+        return "\r\n ".join([line[:MAX_OCTETS], *(line[at:at + step] for at in range(MAX_OCTETS, len(line), step))])
     pieces, current, size, limit = [], "", 0, MAX_OCTETS
     for char in line:
         width = len(char.encode("utf-8"))
