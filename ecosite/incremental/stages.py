@@ -156,7 +156,8 @@ def rendering(build: Build) -> None:
                                                 same_inputs)
     cold = not old.outputs or not project.out.is_dir()
     build.staged = staged = StagedOutput(project.out) if build.write and cold else None
-    rendered, build.deps = _render(project, build.persistent, site, build.dirty, staged.put if staged else None)
+    rendered, build.deps = _render(project, build.persistent, build.templates, site, build.dirty,
+                                   staged.put if staged else None)
     build.copies = {asset.output_path: asset.source.path for asset in build.assets.values()}
     build.copy_digests = {asset.output_path: build.digests[str(asset.source.path)] for asset in build.assets.values()}
     build.site_files = {name: hashlib.blake2b(body, digest_size=16).hexdigest() for name, body in site.files.items()}
@@ -430,13 +431,17 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def _render(project: Project, persistent: bool, site: Site, pages: list[Page], sink: Callable[[str, bytes], None] | None = None
-            ) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
-    """Render some pages with dependency recording; every template error collected, then raised at once.
+_environments: dict[tuple, jinja2.Environment] = {}  # the last build's, by its templates' bytes
 
-    With `sink(name, bytes)` each page is written where it is rendered (in the worker) instead of returned."""
-    templates_dir = project.templates_dir
-    env = render.make_environment(templates_dir, TrackingEnvironment)
+
+def _environment(project: Project, persistent: bool, templates: dict[str, str]) -> jinja2.Environment:
+    """The templates, loaded once per process while their bytes stay the same: a preview's saves reuse
+    them instead of loading every template again (the build signature covers the options)."""
+    key = (str(project.templates_dir), str(project.root) if persistent else None, tuple(sorted(templates.items())))
+    env = _environments.get(key)
+    if env is not None:
+        return env
+    env = render.make_environment(project.templates_dir, TrackingEnvironment)
     if persistent:  # compiled templates survive the process, checked against their source
         folder = project.root / cache.CACHE_DIR / "templates"
         try:
@@ -444,6 +449,18 @@ def _render(project: Project, persistent: bool, site: Site, pages: list[Page], s
             env.bytecode_cache = CompiledTemplates(str(folder))
         except OSError:
             pass
+    _environments.clear()
+    _environments[key] = env
+    return env
+
+
+def _render(project: Project, persistent: bool, templates: dict[str, str], site: Site, pages: list[Page],
+            sink: Callable[[str, bytes], None] | None = None) -> tuple[dict[str, bytes], dict[str, frozenset[Key]]]:
+    """Render some pages with dependency recording; every template error collected, then raised at once.
+
+    With `sink(name, bytes)` each page is written where it is rendered (in the worker) instead of returned."""
+    templates_dir = project.templates_dir
+    env = _environment(project, persistent, templates)
     helpers = TrackingHelpers(site)
     tracked = TrackedSite(site)
 
