@@ -398,8 +398,7 @@ def _target_signatures(site: Site, targets: set, old: dict[tuple, str], reused: 
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
                  damaged: set[str], edited: set[str], same_inputs: bool = False) -> tuple[list[Page], dict[str, str]]:
     """The pages to render again, and for each the input that made it necessary (--explain)."""
-    changed = set() if same_inputs else {
-        number for number, (key, was) in enumerate(zip(old.keys, old.key_sigs)) if signatures(key) != was}
+    changed = set() if same_inputs else signatures.changed(old.keys, old.key_sigs)
     dirty, reasons = [], {}
     for page in site.pages:
         name = page.output_path

@@ -289,11 +289,19 @@ class Signatures:
         self.data: dict[str, str] = {}
         self.by_url = {page.url: page.rel for page in site.pages}
         self.memo: dict[Key, str] = {}
+        self.kept: frozenset[str] = frozenset()  # the kinds of key taken from the last build (keep_front_matter)
 
     def keep_front_matter(self, keys: list[Key], signatures: list[str]) -> None:
         """Take the last build's signatures of the front-matter keys as they are: checking each again
         (a section's navigation for every page) was most of a body edit's rebuild on a large site."""
         self.memo.update((key, was) for key, was in zip(keys, signatures) if key[0] in FRONT_MATTER_KINDS)
+        self.kept = FRONT_MATTER_KINDS
+
+    def changed(self, keys: list[Key], signatures: list[str]) -> set[int]:
+        """The numbers of the keys whose signature is not the one given (the last build's), the kept ones skipped."""
+        kept = self.kept
+        return {number for number, (key, was) in enumerate(zip(keys, signatures))
+                if key[0] not in kept and self(key) != was}
 
     def __call__(self, key: Key) -> str:
         if key not in self.memo:
