@@ -142,7 +142,7 @@ def rendering(build: Build) -> None:
     build.signatures = signatures = Signatures(site, build.meta, build.templates)
     build.meta_digest = front_matter_digest(build.meta)
     if build.meta_digest == old.meta_digest:  # a body edit, say: no listing, address or navigation changed
-        signatures.keep_front_matter(old.keys, old.key_sigs)
+        signatures.keep_front_matter(old.keys, old.key_sigs, _same_heading_ids(site, build.contents, old))
     signatures.data = {key: build.digests[str(s.path)] for s in build.sources if s.kind == "data"
                        for key in [s.rel.rsplit(".", 1)[0]]}
     build.pending = pending = build.journal.pending(project.out)  # names a killed or failed write may have left wrong
@@ -394,6 +394,14 @@ def _target_signatures(site: Site, targets: set, old: dict[tuple, str], reused: 
     signature = _target_signatures_from(site.by_rel, site.assets)
     return {target: old[target] if target[0] == "page" and target[1] in reused and target in old
             else signature(target) for target in targets}
+
+def _same_heading_ids(site: Site, reused: dict[str, str], old: LastBuild) -> bool:
+    """Whether every page compiled now has the heading ids its record in the last build had, and every
+    generated page none (the pages rebuilt from their records have theirs by construction)."""
+    return all(not page.parsed.ids if _is_generated(page) else
+               page.rel in old.pages and page.parsed.ids == {heading[1] for heading in old.pages[page.rel][3]}
+               for page in site.pages if page.rel not in reused)
+
 
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
                  damaged: set[str], edited: set[str], same_inputs: bool = False) -> tuple[list[Page], dict[str, str]]:

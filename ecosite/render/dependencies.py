@@ -291,11 +291,12 @@ class Signatures:
         self.memo: dict[Key, str] = {}
         self.kept: frozenset[str] = frozenset()  # the kinds of key taken from the last build (keep_front_matter)
 
-    def keep_front_matter(self, keys: list[Key], signatures: list[str]) -> None:
+    def keep_front_matter(self, keys: list[Key], signatures: list[str], same_heading_ids: bool = False) -> None:
         """Take the last build's signatures of the front-matter keys as they are: checking each again
-        (a section's navigation for every page) was most of a body edit's rebuild on a large site."""
-        self.memo.update((key, was) for key, was in zip(keys, signatures) if key[0] in FRONT_MATTER_KINDS)
-        self.kept = FRONT_MATTER_KINDS
+        (a section's navigation for every page) was most of a body edit's rebuild on a large site. With
+        `same_heading_ids` (no page's heading ids changed either) every page's link targets are kept too."""
+        self.kept = FRONT_MATTER_KINDS | ({"pages-targets"} if same_heading_ids else set())
+        self.memo.update((key, was) for key, was in zip(keys, signatures) if key[0] in self.kept)
 
     def changed(self, keys: list[Key], signatures: list[str]) -> set[int]:
         """The numbers of the keys whose signature is not the one given (the last build's), the kept ones skipped."""
