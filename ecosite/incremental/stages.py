@@ -260,7 +260,8 @@ def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBu
     """Every output's keys as numbers into one table (small to store, quick to compare).
 
     The last build's numbers are kept, so the outputs not rendered now keep their sets as they are and
-    only the rendered ones are numbered; the table is numbered afresh once most of it is unused."""
+    only the rendered ones are numbered; the table is numbered afresh once most of it is unused (checked
+    when it grows: it never grows beyond that)."""
     keys = list(old.keys)
     table = {key: number for number, key in enumerate(keys)}
     interned: dict[frozenset, frozenset] = {}
@@ -278,6 +279,8 @@ def _number_keys(names: list[str], fresh: dict[str, frozenset[Key]], old: LastBu
             deps[name] = interned.setdefault(found, found)
         else:
             deps[name] = old.deps.get(name, frozenset())
+    if len(keys) == len(old.keys):  # the table did not grow: whether to renumber was decided when it did
+        return keys, deps
     used = set().union(*set(deps.values())) if deps else set()
     if len(keys) > 2 * len(used) + 64:  # renumber: keep only the keys some output still reads
         renumbered = {number: new for new, number in enumerate(sorted(used))}
