@@ -11,7 +11,6 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 
 from ecosite.content.config import SiteConfig
@@ -40,6 +39,15 @@ class Page:
     lines: dict = field(default_factory=dict)  # front matter key path -> file line, for cross-checks in link()
     warnings: list[ContentError] = field(default_factory=list)  # found while loading it (ecosite.site.lint)
     held: bool = False  # dated in the future: the build leaves it out until then (see loading.published)
+    section: str = field(init=False, repr=False, compare=False)  # the top folder under content/ ('' at the top)
+    output_path: str = field(init=False, repr=False, compare=False)  # where the page is written inside output/
+
+    def __post_init__(self) -> None:
+        """Both are asked of every page many times per build; worked out here, they cost less than a
+        cached_property's first look-up (which takes a lock in Python 3.11)."""
+        parts = self.source.rel.split("/")
+        self.section = parts[0] if len(parts) > 1 else ""
+        self.output_path = output_path_of(self.url)
 
     @property
     def rel(self) -> str:
@@ -57,12 +65,6 @@ class Page:
     def date(self) -> datetime | None:
         return self.meta.date
 
-    @cached_property  # asked of every page many times per build; a page's source never changes
-    def section(self) -> str:
-        """The top folder under content/ ('' for pages at the top)."""
-        parts = self.rel.split("/")
-        return parts[0] if len(parts) > 1 else ""
-
     @property
     def is_index(self) -> bool:
         """A folder's index.md, or a later page of its paginated list (rel `news/index.md#/news/page/2/`)."""
@@ -71,11 +73,6 @@ class Page:
     @property
     def toc(self) -> list[Heading]:
         return self.parsed.toc
-
-    @cached_property
-    def output_path(self) -> str:
-        """Where the page is written inside output/."""
-        return output_path_of(self.url)
 
 
 @dataclass
