@@ -147,6 +147,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     """GET and HEAD for the built site, the preview's status, its events and its script."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: on a kept-alive connection Nagle's algorithm held the body back until
+    # the browser's delayed acknowledgement of the headers, 40 ms for every file of a reloaded page.
+    disable_nagle_algorithm = True
     default_request_version = "HTTP/1.0"  # answer even a malformed request with a status line
     server_version = "ecosite-preview"
     sys_version = ""
