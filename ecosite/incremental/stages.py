@@ -398,6 +398,7 @@ def _target_signatures(site: Site, targets: set, old: dict[tuple, str], reused: 
     return {target: old[target] if target[0] == "page" and target[1] in reused and target in old
             else signature(target) for target in targets}
 
+
 def _same_heading_ids(site: Site, reused: dict[str, str], old: LastBuild) -> bool:
     """Whether every page compiled now has the heading ids its record in the last build had, and every
     generated page none (the pages rebuilt from their records have theirs by construction)."""

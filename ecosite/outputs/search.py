@@ -236,7 +236,8 @@ def publish(publication: Publication) -> None:
     keeps the last index as it is, whatever changed: the build that settles the debt decides again."""
     files, last = publication.files, publication.last
     previous = read_shard_state(last.out, last.damaged) if last is not None else {}
-    if last is not None and publication.defer_search and previous and (MANIFEST in files or (last.out / MANIFEST).is_file()):
+    if last is not None and publication.defer_search and previous and (
+            MANIFEST in files or (last.out / MANIFEST).is_file()):
         for name in [MANIFEST, SHARD_STATE, *(name for _, shard_files in previous.values() for name in shard_files)]:
             last.keep(name)  # served as it was until the build that settles the debt
         publication.search_debt |= last.touched
