@@ -270,6 +270,15 @@ def test_a_symlink_leading_out_of_the_project_is_refused(small: Path, tmp_path: 
     ]
 
 
+@pytest.mark.parametrize("leftover", ["about.md~", ".about.md.swp", "#about.md#", ".#about.md", "about.md.tmp",
+                                      "about.md___jb_tmp___", "about.md___jb_old___", "~$report.docx", ".DS_Store"])
+def test_what_editors_leave_beside_a_page_is_not_built(small: Path, leftover: str):
+    write(small, leftover, "---\ntitle: Half saved\n---\n\nNot for publication.\n")
+    code, lines = build_errors(small)
+    assert (code, lines) == (0, [])
+    assert not [p for p in (small / "output").rglob("*") if p.is_file() and "Half saved" in p.read_text(errors="replace")]
+
+
 def test_bom_and_crlf_are_accepted(small: Path):
     write(small, "x.md", "\ufeff---\r\ntitle: Windows\r\n---\r\n\r\nSaved on Windows.\r\n".encode())
     code, lines = build_errors(small)

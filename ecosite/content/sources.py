@@ -32,8 +32,11 @@ class Source:
     shown: str  # the path an editor sees in messages: relative to the project root
 
 
+EDITOR_LEFTOVERS = ("~", ".swp", ".tmp", "___jb_tmp___", "___jb_old___")  # backups, swap files, safe-write files
+
+
 def is_ignored(name: str) -> bool:
-    return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(("~", ".swp", ".tmp"))
+    return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(EDITOR_LEFTOVERS)
 
 
 def walk(base: Path, root: Path, errors: list[ContentError], skip: frozenset[Path] = frozenset()
