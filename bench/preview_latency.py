@@ -4,7 +4,8 @@ For the real site and a synthetic site of N generated pages (bench/synth.py), it
 free port, listens to its event stream the way the open tab does, then appends a sentence to a page
 several times and measures each time from the write to the `build` event announcing a good build. Each
 save waits until the preview is idle (it indexes the search after the reload), as a person typing does. With
---browser it also measures, in Debian's Chromium, from the write until the page shows the new sentence.
+--browser it also measures, in Debian's Chromium, from the write until the reloaded page showing the new
+sentence had been parsed (the browser's own navigation timing).
 
     python bench/preview_latency.py [--sizes 0 1000] [--runs 7] [--browser] [--no-search]
 
