@@ -11,6 +11,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
@@ -442,26 +443,18 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
-_environments: dict[tuple, jinja2.Environment] = {}  # the last build's, by its templates' bytes
-
-
-def _environment(project: Project, persistent: bool, templates: dict[str, str]) -> jinja2.Environment:
-    """The templates, loaded once per process while their bytes stay the same: a preview's saves reuse
-    them instead of loading every template again (the build signature covers the options)."""
-    key = (str(project.templates_dir), str(project.root) if persistent else None, tuple(sorted(templates.items())))
-    env = _environments.get(key)
-    if env is not None:
-        return env
-    env = render.make_environment(project.templates_dir, TrackingEnvironment)
-    if persistent:  # compiled templates survive the process, checked against their source
-        folder = project.root / cache.CACHE_DIR / "templates"
+@lru_cache(maxsize=1)
+def _environment(templates_dir: Path, compiled_folder: Path | None, templates: tuple[tuple[str, str], ...]
+                 ) -> jinja2.Environment:
+    """The templates, loaded once per process while their bytes (`templates`) stay the same: a preview's
+    saves reuse them instead of loading every template again (the build signature covers the options)."""
+    env = render.make_environment(templates_dir, TrackingEnvironment)
+    if compiled_folder is not None:  # compiled templates survive the process, checked against their source
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = CompiledTemplates(str(folder))
+            compiled_folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = CompiledTemplates(str(compiled_folder))
         except OSError:
             pass
-    _environments.clear()
-    _environments[key] = env
     return env
 
 
@@ -471,7 +464,8 @@ def _render(project: Project, persistent: bool, templates: dict[str, str], site:
 
     With `sink(name, bytes)` each page is written where it is rendered (in the worker) instead of returned."""
     templates_dir = project.templates_dir
-    env = _environment(project, persistent, templates)
+    env = _environment(templates_dir, project.root / cache.CACHE_DIR / "templates" if persistent else None,
+                       tuple(sorted(templates.items())))
     helpers = TrackingHelpers(site)
     tracked = TrackedSite(site)
 

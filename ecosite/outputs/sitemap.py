@@ -8,6 +8,8 @@ would change on every build and tell search engines nothing true.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from datetime import datetime
+from functools import lru_cache
 from html import escape
 
 from ecosite.outputs.publication import Publication
@@ -18,27 +20,24 @@ SITEMAP_PATH = "sitemap.xml"
 ROBOTS_PATH = "robots.txt"
 
 
-_last: dict[tuple, bytes] = {}  # the sitemap this process made last, by what it lists: a preview's edits reuse it
-
-
 def sitemap(site: Site, files: MutableMapping[str, bytes], excluded: set[str]) -> bytes:
     """sitemaps.org `urlset` of every HTML file in `files` except those in `excluded`."""
-    root = site.config.origin + site.config.base_path
     listed = frozenset(p for p in files if p.endswith(".html") and p not in excluded)
-    dates = {page.output_path: page.date for page in site.pages if page.date and page.output_path in listed}
-    inputs = (root, listed, frozenset(dates.items()))
-    if inputs in _last:
-        return _last[inputs]
+    dates = frozenset((page.output_path, page.date) for page in site.pages if page.date and page.output_path in listed)
+    return _urlset(site.config.origin + site.config.base_path, listed, dates)
+
+
+@lru_cache(maxsize=1)  # the process's last sitemap: a preview's edits that change no address or date reuse it
+def _urlset(root: str, listed: frozenset[str], dates: frozenset[tuple[str, datetime]]) -> bytes:
+    dated = dict(dates)
     entries = []
     for path in sorted(listed, key=address_of):
-        lastmod = f"<lastmod>{dates[path].isoformat()}</lastmod>" if path in dates else ""
+        lastmod = f"<lastmod>{dated[path].isoformat()}</lastmod>" if path in dated else ""
         entries.append(f"<url><loc>{escape(root + address_of(path))}</loc>{lastmod}</url>")
     body = "\n".join(entries)
-    _last.clear()
-    _last[inputs] = made = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                            f"{body}\n</urlset>\n").encode()
-    return made
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}\n</urlset>\n").encode()
 
 
 def robots_txt(site: Site) -> bytes:
