@@ -34,7 +34,10 @@ def worker_count() -> int:
 def _run_chunk(bounds: tuple[int, int]) -> Any:
     assert _job is not None, "map_chunks sets the job before forking"
     function, items = _job
-    return function(items[bounds[0]:bounds[1]])
+    try:
+        return function(items[bounds[0]:bounds[1]])
+    finally:
+        collector.after_chunk()
 
 
 def map_chunks(function: Callable[[list[T]], R], items: list[T]) -> Iterator[R]:
