@@ -46,11 +46,11 @@ def remove_stale_staging(out: Path) -> None:
     if not out.parent.is_dir():
         return
     for path in out.parent.glob(f".{out.name}{STAGING_MARK}*"):
-        if not _owner_alive(path.name.rsplit("-", 1)[-1]):
+        if not owner_alive(path.name.rsplit("-", 1)[-1]):
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _owner_alive(pid_text: str) -> bool:
+def owner_alive(pid_text: str) -> bool:
     """Whether the build that named a staging folder is still running (a preview server, say)."""
     if not pid_text.isdigit() or int(pid_text) == os.getpid():
         return False

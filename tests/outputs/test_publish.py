@@ -311,3 +311,35 @@ def test_a_search_bundle_file_deleted_from_output_is_made_again_by_the_next_buil
     clean = tmp_path / "clean"
     build(Project(root, clean))
     assert tree(project.out) == tree(clean)
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no memory-backed folder on this system")
+def test_the_search_index_staged_in_memory_or_on_disk_holds_the_same_pages_and_no_scratch_stays(
+        tmp_path: Path, monkeypatch):
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left_by_a_killed_build = search.RAM_FOLDER / f"{search.RAM_PREFIX}0-{dead.stdout.strip()}"
+    (left_by_a_killed_build / "site").mkdir(parents=True)
+    root = copy_project(REPO, tmp_path / "site")
+    in_memory, on_disk = Project(root, tmp_path / "memory"), Project(root, tmp_path / "disk")
+    build(in_memory)
+    assert not left_by_a_killed_build.exists(), "a dead build's folder in memory is removed"
+    with monkeypatch.context() as small_memory:
+        small_memory.setattr(search, "RAM_NEEDED", 1 << 62)
+        build(on_disk)
+        mission = root / "content/about/mission.md"
+        mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+        build(on_disk)
+        clean = Project(root, tmp_path / "clean-disk")
+        build(clean)
+        assert tree(on_disk.out) == tree(clean.out)
+    build(in_memory)
+    clean = Project(root, tmp_path / "clean-memory")
+    build(clean)
+    assert tree(in_memory.out) == tree(clean.out)
+    assert ({shard: pages for shard, (pages, _) in search.read_shard_state(in_memory.out).items()}
+            == {shard: pages for shard, (pages, _) in search.read_shard_state(on_disk.out).items()})
+    mine = f"-{os.getpid()}"
+    assert not [p.name for p in search.RAM_FOLDER.glob(f"{search.RAM_PREFIX}*") if p.name.endswith(mine)]
+    assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]
