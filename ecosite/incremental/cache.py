@@ -4,10 +4,16 @@ It holds the last successful build's state (see incremental/state.py: LastBuild)
 compiled, and what each output read. The file starts with a header naming the cache format and a
 fingerprint of the generator's own code, so a cache written by another version, or one that cannot be
 read back, is ignored and the next build starts cold and rewrites it.
+
+The compiled pages (`state.pages`, most of the cache's bytes) are kept apart, in PAGE_BUCKETS files
+chosen by a hash of each page's path and named by a digest of their bytes, so that saving after an edit
+rewrites only the buckets whose pages changed (at 10,000 pages a whole save took 0.6 s). The state file
+names its buckets and is replaced last, so a killed save leaves the old cache whole.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
@@ -18,8 +24,14 @@ from typing import Any
 
 CACHE_DIR = ".ecosite-cache"
 STATE_FILE = "state.pickle"
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"ecosite build cache\n"
+PAGE_BUCKETS = 64
+BUCKET_PREFIX = "pages-"
+
+# root -> bucket number -> (its file's name, its records as last saved or loaded): a bucket whose
+# records are the same objects is not pickled again
+_buckets_on_disk: dict[Path, dict[int, tuple[str, dict[str, Any]]]] = {}
 
 _engine_fingerprint: str | None = None
 
@@ -42,26 +54,74 @@ def cache_file(root: Path) -> Path:
 
 def load(root: Path) -> Any | None:
     """The cached state, or None when there is none, it is foreign, or it is damaged."""
-    path = cache_file(root)
+    folder = root / CACHE_DIR
     try:
-        with path.open("rb") as stream:
+        with cache_file(root).open("rb") as stream:
             if stream.readline() != MAGIC or stream.readline().strip().decode("ascii") != engine_fingerprint():
                 return None
-            return pickle.load(stream)
+            state, names, order = pickle.load(stream)
+        buckets = {number: (name, pickle.loads((folder / name).read_bytes()) if name else {})
+                   for number, name in enumerate(names)}
+        records = {rel: record for _, held in buckets.values() for rel, record in held.items()}
+        state.pages = {rel: records[rel] for rel in order}
     except Exception:  # noqa: BLE001 - any unreadable cache is just a cold build
+        _buckets_on_disk.pop(root, None)
         return None
+    _buckets_on_disk[root] = buckets
+    return state
+
+
+def _bucket_of(rel: str) -> int:
+    return int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=4).digest(), "big") % PAGE_BUCKETS
 
 
 def save(root: Path, state: Any) -> None:
-    """Write the state atomically (a killed build leaves the old cache or none, never half of one)."""
+    """Write the state atomically (a killed build leaves the old cache or none, never half of one):
+    first the page buckets that changed, under new names, then the state file naming them."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
+    split: dict[int, dict[str, Any]] = {number: {} for number in range(PAGE_BUCKETS)}
+    for rel, record in state.pages.items():
+        split[_bucket_of(rel)][rel] = record
+    known = _buckets_on_disk.get(root, {})
+    buckets = {}
+    for number, records in split.items():
+        name, saved = known.get(number, ("", {}))
+        if not records:
+            name = ""  # an empty bucket has no file
+        elif not (name and _same_records(saved, records) and (folder / name).is_file()):  # (another save may remove it)
+            name = _write_bucket(folder, number, records)
+        buckets[number] = (name, records)
+    rest = copy.copy(state)
+    rest.pages = {}
+    names = [buckets[number][0] for number in range(PAGE_BUCKETS)]
+    _write_atomically(folder, STATE_FILE, MAGIC + engine_fingerprint().encode("ascii") + b"\n"
+                      + pickle.dumps((rest, names, list(state.pages)), protocol=pickle.HIGHEST_PROTOCOL))
+    _buckets_on_disk[root] = buckets
+    for left in folder.glob(f"{BUCKET_PREFIX}*"):
+        if left.name not in names:  # a bucket of an older save, or of a save killed before its state file
+            left.unlink(missing_ok=True)
+
+
+def _same_records(saved: dict[str, Any], records: dict[str, Any]) -> bool:
+    """The same pages with the same record objects: a rebuild keeps the record of every page it did not read."""
+    return len(saved) == len(records) and all(saved.get(rel) is record for rel, record in records.items())
+
+
+def _write_bucket(folder: Path, number: int, records: dict[str, Any]) -> str:
+    """Named by its bytes: a name never stands for two contents, so no save can mix two builds' buckets."""
+    data = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    name = f"{BUCKET_PREFIX}{number:02d}-{hashlib.blake2b(data, digest_size=8).hexdigest()}.pickle"
+    _write_atomically(folder, name, data)
+    return name
+
+
+def _write_atomically(folder: Path, name: str, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".state-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(MAGIC + engine_fingerprint().encode("ascii") + b"\n")
-            pickle.dump(state, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / STATE_FILE)
+            stream.write(data)
+        os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from pathlib import Path
 
@@ -28,15 +27,19 @@ def project_of(root: Path) -> Project:
 
 def poisoned_state(root: Path) -> object:
     """The cached state of a real build, with one page's cached body replaced."""
-    with cache.cache_file(root).open("rb") as stream:
-        stream.readline(), stream.readline()
-        state = pickle.load(stream)
+    state = cache.load(root)
+    assert state is not None
     state.pages["guides/beta.md"] = state.pages["guides/beta.md"][:-1] + ("<p>POISON</p>",)
     return state
 
 
 def write_cache(root: Path, header: bytes, state: object) -> None:
-    cache.cache_file(root).write_bytes(header + pickle.dumps(state))
+    """Save the state as a build would, then give the state file the header given."""
+    cache.save(root, state)
+    with cache.cache_file(root).open("rb") as stream:
+        stream.readline(), stream.readline()
+        rest = stream.read()
+    cache.cache_file(root).write_bytes(header + rest)
 
 
 def test_a_damaged_cache_is_ignored_and_rewritten(site: Path):
@@ -127,3 +130,38 @@ def test_a_rebuild_with_nothing_changed_touches_nothing(site: Path, capsys):
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     counts = first.split(" in ")[0]
     assert counts.startswith("Built ") and second.startswith(counts)  # same page and file counts
+
+
+def bucket_files(root: Path) -> set[str]:
+    return {path.name for path in (root / cache.CACHE_DIR).glob(f"{cache.BUCKET_PREFIX}*")}
+
+
+def test_an_edit_to_one_page_rewrites_one_bucket_of_the_cache(site: Path):
+    build(project_of(site))
+    before = bucket_files(site)
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "A body edited once.", False))
+    build(project_of(site))
+    after = bucket_files(site)
+    assert len(after - before) == 1 and len(before - after) == 1, "one new bucket, and the one it replaces gone"
+    state = cache.load(site)
+    assert state is not None and "A body edited once." in state.pages["guides/beta.md"][-1]
+
+
+def test_a_damaged_bucket_of_the_cache_makes_a_cold_build_that_mends_it(site: Path):
+    build(project_of(site))
+    for bucket in (site / cache.CACHE_DIR).glob(f"{cache.BUCKET_PREFIX}*"):
+        bucket.write_bytes(b"\x80\x05not a pickle")
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "Changed while the cache was broken.", False))
+    build(project_of(site))
+    assert tree(site / "output") == clean_build(site)
+    assert cache.load(site) is not None
+
+
+def test_buckets_left_by_a_save_killed_before_its_state_file_are_removed_by_the_next(site: Path):
+    build(project_of(site))
+    left = site / cache.CACHE_DIR / f"{cache.BUCKET_PREFIX}00-0123456789abcdef.pickle"
+    left.write_bytes(b"a bucket no state file names")
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "Edited after the kill.", False))
+    build(project_of(site))
+    assert not left.exists()
+    assert tree(site / "output") == clean_build(site)
