@@ -197,7 +197,8 @@ def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
             tokens = MD.parse(body, env)
         finally:
             _budget.deadline = None
-    _refuse_hidden_direction_changes(tokens)
+    if "&#" in body or "%" in body:
+        _refuse_hidden_direction_changes(tokens)
     parsed = ParsedMarkdown(tokens, env=env)
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -208,16 +209,18 @@ def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
 
 
 def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
-    """An entity such as &#x202E; decodes to a bidirectional override the file check cannot see."""
+    """An entity such as &#x202E;, or a percent code in an autolink's text (<https://a.org/%E2%80%AE>),
+    decodes to a bidirectional override the file check cannot see. Only those two can write one (no named
+    entity is a direction control), so parse() looks only when the body holds `&#` or `%`."""
     line = 0
     for token in tokens:
         line = token.map[0] if token.map else line
         for child in token.children or []:
             bad = sorted(set(child.content) & BIDI_CONTROLS)
             if bad:
-                raise BodyProblem(line, f"an HTML entity here writes the invisible direction control "
-                                  f"U+{ord(bad[0]):04X}, which can make text read backwards",
-                                  "remove the &#...; code")
+                raise BodyProblem(line, f"an HTML entity or percent code here writes the invisible direction "
+                                  f"control U+{ord(bad[0]):04X}, which can make text read backwards",
+                                  "remove the &#...; or %.. code")
 
 
 def link_tokens(tokens: list[Token]) -> Iterator[tuple[Token, str, int]]:

@@ -77,11 +77,13 @@ def test_yaml_escapes_cannot_smuggle_invisible_characters(tmp_path, front, code)
                               "(a backslash code such as \\u202E or \\0) and write plain text"]
 
 
-@pytest.mark.parametrize("entity", ["&#x202E;", "&#8238;", "&#x2067;"])
-def test_markdown_entities_cannot_smuggle_direction_controls(tmp_path, entity):
-    outcome = build_with(tmp_path, {"content/a.md": page("title: A", f"Intro.\n\nfile{entity}fdp.exe\n")})
+@pytest.mark.parametrize("smuggled", ["file&#x202E;fdp.exe", "file&#8238;fdp.exe", "file&#x2067;fdp.exe",
+                                      "<https://example.org/file%E2%80%AEfdp.exe>"])
+def test_markdown_entities_and_percent_codes_cannot_smuggle_direction_controls(tmp_path, smuggled):
+    outcome = build_with(tmp_path, {"content/a.md": page("title: A", f"Intro.\n\n{smuggled}\n")})
     assert outcome.code == 1
-    assert outcome.errors[0].startswith("content/a.md:7: an HTML entity here writes the invisible direction control")
+    assert outcome.errors[0].startswith(
+        "content/a.md:7: an HTML entity or percent code here writes the invisible direction control")
 
 
 def test_nul_and_noncharacter_entities_become_the_replacement_character(tmp_path):
@@ -140,5 +142,6 @@ def test_a_session_description_cannot_smuggle_a_direction_control_either(tmp_pat
     outcome = build_with(tmp_path, {"content/summit/2025.yaml": hostile}, "summit")
     line = 1 + hostile.splitlines().index("    description: 'Short &#x202E; plain.'")
     assert outcome.code == 1
-    assert outcome.errors == [f"content/summit/2025.yaml:{line}: an HTML entity here writes the invisible direction "
-                              "control U+202E, which can make text read backwards - remove the &#...; code"]
+    assert outcome.errors == [f"content/summit/2025.yaml:{line}: an HTML entity or percent code here writes the "
+                              "invisible direction control U+202E, which can make text read backwards - "
+                              "remove the &#...; or %.. code"]
