@@ -73,3 +73,16 @@ def scratch_path(out: Path, what: str = "") -> Path:
     renamed into place, and named after this process, so a later build removes it if this one was killed
     (write/staging.remove_stale_staging)."""
     return out.parent / f".{out.name}{STAGING_MARK}{what}{os.getpid()}"
+
+
+def owner_alive(pid_text: str) -> bool:
+    """Whether the build that named a staging folder is still running (a preview server, say)."""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but belongs to someone else
+        return True
+    return True

@@ -30,10 +30,9 @@ from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
-from ecosite.project import scratch_path
+from ecosite.project import owner_alive, scratch_path
 from ecosite.render.templates import make_environment, template_for
 from ecosite.site.model import LIST_KIND
-from ecosite.write.staging import owner_alive
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = f"{BUNDLE_DIR}/shards.json"  # the bundles, read by the search page

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
-from ecosite.project import STAGING_MARK, scratch_path
+from ecosite.project import STAGING_MARK, owner_alive, scratch_path
 from ecosite.write.failures import write_failure
 
 _RENAME_EXCHANGE = 2
@@ -48,19 +48,6 @@ def remove_stale_staging(out: Path) -> None:
     for path in out.parent.glob(f".{out.name}{STAGING_MARK}*"):
         if not owner_alive(path.name.rsplit("-", 1)[-1]):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def owner_alive(pid_text: str) -> bool:
-    """Whether the build that named a staging folder is still running (a preview server, say)."""
-    if not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, but belongs to someone else
-        return True
-    return True
 
 
 def put_file(staging: Path, out: Path, rel: str, data: bytes) -> None:
