@@ -1,8 +1,8 @@
 """Site search: a static Pagefind index built from the rendered pages, in shards, as part of the build.
 
 Pagefind's binary ships inside the `pagefind[bin]` package; it runs over a folder of each shard's pages
-(in memory where Linux has /dev/shm, else hard links beside output/), and a full build has it write the bundles straight into the staging folder,
-so no bundle is read back and written again. A site of many pages is indexed in shards,
+(in memory where Linux has /dev/shm, else hard links beside output/), and a full build has it write the
+bundles straight into the staging folder, so no bundle is read back and written again. A site of many pages is indexed in shards,
 each a Pagefind bundle of its own that the search page merges at query time (Pagefind's
 `mergeIndex`): the first shard is `pagefind/` itself, the others `pagefind/shard-<hash of its first page>/`;
 `pagefind/shards.json` lists the bundles for the search page, and `pagefind/ecosite-shards.json` which pages
