@@ -4,8 +4,8 @@ For the real site and a synthetic site of N generated pages (bench/synth.py), it
 free port, listens to its event stream the way the open tab does, then appends a sentence to a page
 several times and measures each time from the write to the `build` event announcing a good build. Each
 save waits until the preview is idle (it indexes the search after the reload), as a person typing does. With
---browser it also measures, in Debian's Chromium, from the write until the reloaded page showing the new
-sentence had been parsed (the browser's own navigation timing).
+--browser it also measures, in Debian's Chromium, from the write until the new sentence was in the open
+page (swapped in place, or the reloaded page parsed), on the browser's own clock.
 
     python bench/preview_latency.py [--sizes 0 1000] [--runs 7] [--browser] [--no-search]
 
@@ -88,6 +88,8 @@ def measure(root: Path, runs: int, browser: bool, search: bool) -> tuple[list[fl
         tab = _open_tab(preview.url + PAGE_URL) if browser else None
         for run in range(runs):
             sentence = f"Preview latency probe number {run}."
+            if tab is not None:
+                tab.evaluate(WATCH_FOR, sentence)
             started, wrote_at = time.perf_counter(), time.time()
             page_file.write_text(page_file.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
             while (event := events.next_build())["build"] <= seen or not event["ok"]:
@@ -97,7 +99,7 @@ def measure(root: Path, runs: int, browser: bool, search: bool) -> tuple[list[fl
             if tab is not None:
                 tab.get_by_text(sentence).wait_for(timeout=TIMEOUT * 1000)
                 tab.wait_for_load_state("domcontentloaded")
-                to_browser.append(tab.evaluate(PARSED_AT) - wrote_at * 1000)
+                to_browser.append(tab.evaluate(SHOWN_AT) - wrote_at * 1000)
             time.sleep(0.3)  # let the tab settle before the next save
             while not preview.idle:  # and the preview finish what follows a reload (the search index)
                 time.sleep(0.02)
@@ -111,11 +113,21 @@ def measure(root: Path, runs: int, browser: bool, search: bool) -> tuple[list[fl
 
 
 _PLAYWRIGHT = None
-# When the reloaded page had been parsed (its text in the document), on the wall clock in ms. Read from the
-# browser's own timing, because Playwright looks for text by polling, with pauses of up to 100 ms once a
-# reload has replaced the page it was looking in.
-PARSED_AT = ("performance.timeOrigin + "
-             "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+# When the new text was in the document, on the wall clock in ms, read from the browser's own clock because
+# Playwright looks for text by polling, with pauses of up to 100 ms. The preview swaps the body in place
+# when only the body changed: a watcher set before the save notes when the sentence arrived. After a
+# reload (the watcher is gone with the old page) it is when the reloaded page had been parsed.
+WATCH_FOR = """sentence => {
+  window.shownAt = undefined;
+  new MutationObserver((changes, watcher) => {
+    if (document.body && document.body.textContent.includes(sentence)) {
+      window.shownAt = performance.timeOrigin + performance.now();
+      watcher.disconnect();
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+}"""
+SHOWN_AT = ("window.shownAt !== undefined ? window.shownAt : performance.timeOrigin + "
+            "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
 
 
 def _open_tab(url: str):

@@ -277,6 +277,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if kind.startswith("text/html"):
             body = overlay.inject(body, state, self.server.session.token)
         self.send_body(code, body, kind)
+        if kind.startswith("text/html"):
+            self.server.session.page_served()
 
     def send_not_found(self, state: PreviewState) -> None:
         body = read_contained(self.server.out, "404.html") if "404.html" in state.served else None
@@ -300,11 +302,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.wfile.write(b"retry: 1000\n\n" + self._event(state))
         self.wfile.flush()
         seen = state.number
-        while not session.closed and not self.server.stopping:
-            newer = session.wait_for_build(seen, HEARTBEAT_SECONDS)
-            self.wfile.write(self._event(newer) if newer else b": still here\n\n")
-            self.wfile.flush()
-            seen = newer.number if newer else seen
+        with session.following():
+            while not session.closed and not self.server.stopping:
+                newer = session.wait_for_build(seen, HEARTBEAT_SECONDS)
+                self.wfile.write(self._event(newer) if newer else b": still here\n\n")
+                self.wfile.flush()
+                seen = newer.number if newer else seen
 
     def _event(self, state: PreviewState) -> bytes:
         data = json.dumps(overlay.event_data(state, self.server.session.token))

@@ -27,16 +27,37 @@ def page(browser: Browser):
     context.close()
 
 
-def test_a_saved_edit_appears_in_the_open_page_without_reloading_by_hand(preview, page: Page):
+def test_a_saved_edit_appears_in_the_open_page_in_place_where_the_reader_was(preview, page: Page):
     mission = preview.project.root / "content" / "about" / "mission.md"
+    page.set_viewport_size({"width": 375, "height": 500})
     page.goto(preview.url + "about/mission/")
     expect(page.locator("h1")).to_have_text("Mission and Vision")
     page.evaluate("window.untouchedSinceOpened = true")
+    page.mouse.wheel(0, 400)
+    page.wait_for_function("window.scrollY >= 300")
+    scrolled = page.evaluate("window.scrollY")
 
     mission.write_text(mission.read_text().replace("## Our Vision", "## Our Vision, Edited Live"))
 
     expect(page.get_by_role("heading", name="Our Vision, Edited Live")).to_be_visible(timeout=SEEN_WITHIN_MS)
-    assert page.evaluate("window.untouchedSinceOpened === undefined")  # the page reloaded itself
+    assert page.evaluate("window.untouchedSinceOpened") is True, "only the body changed: it was swapped in place"
+    assert page.evaluate("window.scrollY") == scrolled
+
+    mission.write_text(mission.read_text().replace("Edited Live", "Edited Twice"))  # the next save too
+
+    expect(page.get_by_role("heading", name="Our Vision, Edited Twice")).to_be_visible(timeout=SEEN_WITHIN_MS)
+    assert page.evaluate("window.untouchedSinceOpened") is True
+
+
+def test_a_changed_stylesheet_reloads_the_open_page(preview, page: Page):
+    stylesheet = preview.project.root / "content" / "static" / "css" / "site.css"
+    page.goto(preview.url + "about/mission/")
+    page.evaluate("window.untouchedSinceOpened = true")
+
+    stylesheet.write_text(stylesheet.read_text() + "\nh1 { color: rgb(1, 2, 3); }\n")
+
+    expect(page.locator("h1")).to_have_css("color", "rgb(1, 2, 3)", timeout=SEEN_WITHIN_MS)
+    assert page.evaluate("window.untouchedSinceOpened === undefined"), "its head changed: the page reloaded"
 
 
 def test_a_broken_yaml_line_shows_the_overlay_until_it_is_fixed(preview, page: Page):
