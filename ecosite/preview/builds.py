@@ -32,7 +32,7 @@ class Rebuilder:
     """The one way the preview enters the engine: rebuild the project, given what changed.
 
     It holds one Engine for the whole preview, so its cache stays in memory between saves. A rebuild
-    keeps the search index as it was (the browser reloads without waiting for Pagefind); `settle_search`
+    keeps the search index as it was (the open page updates without waiting for Pagefind); `settle_search`
     then brings the index up to date, before the next save is built.
     `changed` names the files the watcher saw change; the engine decides what to reload and re-render.
     Changes seen by a build that failed are handed on to the next one, so fixing one file never hides
@@ -162,8 +162,8 @@ class PreviewBuilds:
                 self.tabs -= 1
 
     def _settle_search(self, built: PreviewState) -> None:
-        """After the browser was told to reload: bring the search index up to date. Its files join what is
-        served without a new build number (the open tab need not reload for them)."""
+        """After the browser was told of the build: bring the search index up to date. Its files join what is
+        served without a new build number (the open tab need not update for them)."""
         try:
             with BuildProgress(self.out) as progress:
                 result = self.rebuilder.settle_search(progress.stage)
