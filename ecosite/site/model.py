@@ -39,19 +39,18 @@ class Page:
     lines: dict = field(default_factory=dict)  # front matter key path -> file line, for cross-checks in link()
     warnings: list[ContentError] = field(default_factory=list)  # found while loading it (ecosite.site.lint)
     held: bool = False  # dated in the future: the build leaves it out until then (see loading.published)
+    rel: str = field(init=False, repr=False, compare=False)  # the source's path under content/
     section: str = field(init=False, repr=False, compare=False)  # the top folder under content/ ('' at the top)
     output_path: str = field(init=False, repr=False, compare=False)  # where the page is written inside output/
 
     def __post_init__(self) -> None:
-        """Both are asked of every page many times per build; worked out here, they cost less than a
-        cached_property's first look-up (which takes a lock in Python 3.11)."""
-        parts = self.source.rel.split("/")
+        """These are asked of every page many times per build (`rel` 20 times a page per preview rebuild);
+        worked out here, they cost less than a property or a cached_property's first look-up (which
+        takes a lock in Python 3.11)."""
+        self.rel = self.source.rel
+        parts = self.rel.split("/")
         self.section = parts[0] if len(parts) > 1 else ""
         self.output_path = output_path_of(self.url)
-
-    @property
-    def rel(self) -> str:
-        return self.source.rel
 
     @property
     def title(self) -> str:
