@@ -64,7 +64,7 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
     return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings,
-                       len(build.held), build.explained, bool(build.search_debt))
+                       len(build.held), build.explained, bool(build.search_debt) or build.unchecked)
 
 
 class Engine:

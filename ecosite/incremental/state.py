@@ -99,6 +99,7 @@ class Build:
     published: list[str] = field(init=False)
     search_debt: frozenset[str] = frozenset()
     defer_search: bool = False  # the preview: keep the search index as it is for now (outputs/publication.py)
+    unchecked: bool = False  # output/ was not checked for damage (a deferring build): the settling build checks it
 
 
 @dataclass
@@ -111,4 +112,4 @@ class BuildResult:
     timings: dict[str, int] = field(default_factory=dict)  # stage -> milliseconds, in pipeline order
     held: int = 0  # pages left out because they are dated in the future
     explained: dict[str, str] = field(default_factory=dict)  # output rendered or written -> the input that caused it
-    search_owed: bool = False  # the search index was left out of date (defer_search): a build should settle it
+    search_owed: bool = False  # the search index or the check of output/ was left (defer_search): a build should settle it

@@ -90,3 +90,31 @@ def test_an_index_file_removed_while_previewing_is_made_again_by_the_build_that_
     clean = tmp_path / "clean"
     build(Project(project.root, clean))
     assert tree(project.out) == tree(clean)
+
+
+def test_a_page_altered_in_output_while_previewing_is_put_back_by_the_build_that_settles_the_index(tmp_path: Path):
+    """A deferring build checks no output (a stat per file on every save); the settling one checks them all."""
+    project, mission = edited_site(tmp_path)
+    engine = Engine(project)
+    engine.rebuild()
+    altered = project.out / "about/values/index.html"
+    altered.write_text("edited by hand")
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    deferred = engine.rebuild(changed_paths=[mission], defer_search=True)
+    assert deferred.search_owed and "about/values/index.html" not in deferred.explained
+    settled = engine.rebuild(changed_paths=frozenset())
+    assert "about/values/index.html" in settled.explained
+    clean = tmp_path / "clean"
+    build(Project(project.root, clean))
+    assert tree(project.out) == tree(clean)
+
+
+def test_a_save_that_changes_no_page_still_owes_the_check_of_output(tmp_path: Path):
+    project, mission = edited_site(tmp_path)
+    engine = Engine(project)
+    engine.rebuild()
+    (project.out / "about/values/index.html").unlink()
+    mission.write_text(mission.read_text())  # saved unchanged
+    assert engine.rebuild(changed_paths=[mission], defer_search=True).search_owed
+    engine.rebuild(changed_paths=frozenset())
+    assert (project.out / "about/values/index.html").is_file()
