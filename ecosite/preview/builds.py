@@ -25,7 +25,7 @@ from ecosite.progress import BuildProgress
 from ecosite.project import Project, StageCallback
 from ecosite.write.staging import OutputRefused
 
-TAB_FETCH_SECONDS = 0.25  # the longest the search index waits for an open tab to fetch its new page
+TAB_SHOW_SECONDS = 0.25  # the longest the search index waits for an open tab to show its new page
 
 
 class Rebuilder:
@@ -91,7 +91,7 @@ class PreviewBuilds:
         self._state = PreviewState()
         self._changed = threading.Condition()
         self._building = threading.Lock()
-        self._page_served = threading.Event()
+        self._page_shown = threading.Event()
         self.tabs = 0  # event streams open: browser tabs following the builds
         self.closed = False
 
@@ -126,11 +126,11 @@ class PreviewBuilds:
                 state = PreviewState(previous.number + 1, True, (),
                                    frozenset(result.files) | frozenset(result.copies), milliseconds,
                                    result.site.config.base_path)
-                self._page_served.clear()
+                self._page_shown.clear()
                 self._publish(state)
                 self._report_success(state, result, changed)
                 if result.search_owed:
-                    self._let_tabs_fetch()
+                    self._let_tabs_show()
                     self._settle_search(state)
                 return self._state
             state = PreviewState(previous.number + 1, False, errors, previous.served,
@@ -140,19 +140,19 @@ class PreviewBuilds:
             self._report_failure(state)
             return state
 
-    def _let_tabs_fetch(self) -> None:
-        """Indexing takes both cores: an open tab fetching its new page meanwhile took 50 ms, not 15. So
-        the index waits until a tab has fetched a page, for at most TAB_FETCH_SECONDS."""
+    def _let_tabs_show(self) -> None:
+        """Indexing takes both cores: an open tab fetching and showing its new page meanwhile took 50 ms,
+        not 15. So the index waits until a tab says it shows it, for at most TAB_SHOW_SECONDS."""
         if self.tabs:
-            self._page_served.wait(TAB_FETCH_SECONDS)
+            self._page_shown.wait(TAB_SHOW_SECONDS)
 
-    def page_served(self) -> None:
-        """The server sent a page: a tab that followed the last build has what it needs."""
-        self._page_served.set()
+    def page_shown(self) -> None:
+        """A tab says it shows the latest build's page (the live script asks for overlay.SHOWN_PATH)."""
+        self._page_shown.set()
 
     @contextmanager
     def following(self) -> Iterator[None]:
-        """Around a tab's event stream: while it is open, the index waits for that tab's fetch."""
+        """Around a tab's event stream: while it is open, the index waits for a tab to show the new page."""
         with self._changed:
             self.tabs += 1
         try:

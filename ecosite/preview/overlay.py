@@ -19,6 +19,7 @@ SCRIPT_PATH = PREFIX + "live.js"
 STYLE_PATH = PREFIX + "overlay.css"
 EVENTS_PATH = PREFIX + "events"
 STATUS_PATH = PREFIX + "status"
+SHOWN_PATH = PREFIX + "shown"  # a tab says it shows the latest build's page: the search index may start
 OVERLAY_ID = "ecosite-overlay"
 
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
@@ -32,6 +33,7 @@ LIVE_SCRIPT = """\
   var asked = 0;
   var events = new EventSource("%(events)s");
   function reload() { events.close(); location.reload(); }
+  function shown() { fetch("%(shown)s", {cache: "no-store"}).catch(function () {}); }
   function runsCode(doc) {  // its handlers are bound to the old body: only a reload runs them again
     return Array.prototype.some.call(doc.scripts, function (script) {
       return script.getAttribute("src") !== "%(script)s" && script.type !== "application/ld+json";
@@ -57,6 +59,7 @@ LIVE_SCRIPT = """\
       served = Math.max(build, Number(next.getAttribute("data-build")));
       document.title = fresh.title;
       document.body.replaceWith(document.adoptNode(fresh.body));
+      shown();
     }).catch(reload);
   }
   events.addEventListener("build", function (message) {
@@ -74,8 +77,9 @@ LIVE_SCRIPT = """\
       old.replaceWith(fresh);
     } else { document.body.appendChild(fresh); }
   });
+  shown();  // loaded, or reloaded after a build
 }());
-""" % {"events": EVENTS_PATH, "overlay": OVERLAY_ID, "script": SCRIPT_PATH}
+""" % {"events": EVENTS_PATH, "overlay": OVERLAY_ID, "script": SCRIPT_PATH, "shown": SHOWN_PATH}
 
 OVERLAY_STYLE = """\
 #%(overlay)s { position: fixed; inset: auto 0 0 0; z-index: 2147483647; max-height: 45vh; overflow: auto;

@@ -244,6 +244,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_body(200, json.dumps(state.as_json()).encode(), "application/json")
         if path == overlay.EVENTS_PATH:
             return self.stream_events(state)
+        if path == overlay.SHOWN_PATH:  # asking for it only lets the search index start: no harm in a GET
+            self.server.session.page_shown()
+            return self.send_body(204, b"", "text/plain; charset=utf-8")
         if path == overlay.SCRIPT_PATH:
             return self.send_body(200, overlay.LIVE_SCRIPT.encode(), content_type(path))
         if path == overlay.STYLE_PATH:
@@ -277,8 +280,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if kind.startswith("text/html"):
             body = overlay.inject(body, state, self.server.session.token)
         self.send_body(code, body, kind)
-        if kind.startswith("text/html"):
-            self.server.session.page_served()
 
     def send_not_found(self, state: PreviewState) -> None:
         body = read_contained(self.server.out, "404.html") if "404.html" in state.served else None

@@ -345,3 +345,29 @@ def test_a_write_the_system_refuses_is_one_line_as_in_a_build_and_the_last_good_
     finally:
         running.stop()
         (project / "output" / "about").chmod(0o755)
+
+
+def test_the_search_index_after_a_save_waits_until_an_open_tab_shows_the_new_page(preview, project, monkeypatch):
+    """Indexing takes both cores: a tab fetching and showing its page meanwhile is slowed by half."""
+    from ecosite.preview import builds
+    monkeypatch.setattr(builds, "TAB_SHOW_SECONDS", 60)
+    tab = socket.create_connection(("127.0.0.1", preview.server.port), timeout=10)
+    try:
+        tab.sendall(b"GET /__ecosite/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        deadline = time.monotonic() + 10
+        while preview.session.tabs < 1 and time.monotonic() < deadline:  # the tab now follows the builds
+            time.sleep(0.01)
+        before = preview.session.state.number
+        mission = project / "content" / "about" / "mission.md"
+        mission.write_text(mission.read_text() + "\nA sentence for the open tab.\n")
+        wait_for_build(preview, before)
+        time.sleep(1.0)  # far longer than the real site's indexing takes
+        assert preview.session.building, "the index is left until the tab says it shows the page"
+        assert get(preview.server.port, "/__ecosite/shown")[0] == 204
+        deadline = time.monotonic() + 30
+        while preview.session.building and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not preview.session.building
+    finally:
+        preview.session.page_shown()
+        tab.close()
