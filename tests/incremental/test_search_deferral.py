@@ -22,6 +22,12 @@ def index_files(out: Path) -> dict[str, bytes]:
     return {name: data for name, data in tree(out).items() if name.startswith(search.BUNDLE_DIR + "/")}
 
 
+def clean_build(project: Project, tmp_path: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of the same sources."""
+    build(Project(project.root, tmp_path / "clean"))
+    return tree(tmp_path / "clean")
+
+
 def edited_site(tmp_path: Path) -> tuple[Project, Path]:
     root = copy_project(REPO, tmp_path / "site")
     project = Project(root, root / "output")
@@ -42,9 +48,7 @@ def test_a_deferred_rebuild_keeps_the_index_and_the_next_build_settles_it(tmp_pa
     assert not settled.search_owed
     assert set(settled.explained) <= {name for name in tree(project.out) if name.startswith("pagefind/")}
     assert index_files(project.out) != before
-    clean = tmp_path / "clean"
-    build(Project(project.root, clean))
-    assert tree(project.out) == tree(clean)
+    assert tree(project.out) == clean_build(project, tmp_path)
 
 
 def test_a_debt_left_by_a_preview_that_stopped_is_settled_by_the_next_build(tmp_path: Path):
@@ -54,9 +58,7 @@ def test_a_debt_left_by_a_preview_that_stopped_is_settled_by_the_next_build(tmp_
     Engine(project).rebuild(defer_search=True)  # the preview, stopped before its follow-up
     again = build(project)  # a new process: the debt was kept in the build cache
     assert any(name.startswith("pagefind/") for name in again.explained)
-    clean = tmp_path / "clean"
-    build(Project(project.root, clean))
-    assert tree(project.out) == tree(clean)
+    assert tree(project.out) == clean_build(project, tmp_path)
 
 
 def test_a_build_from_another_process_between_the_reload_and_the_settling_leaves_a_whole_site(tmp_path: Path):
@@ -71,9 +73,7 @@ def test_a_build_from_another_process_between_the_reload_and_the_settling_leaves
     assert "about/mission/index.html" in other.explained
     mission.write_text(mission.read_text() + "\nAnd one about okapis.\n")
     engine.rebuild(changed_paths=[mission])
-    clean = tmp_path / "clean"
-    build(Project(project.root, clean))
-    assert tree(project.out) == tree(clean)
+    assert tree(project.out) == clean_build(project, tmp_path)
 
 
 def test_an_index_file_removed_while_previewing_is_made_again_by_the_build_that_settles_the_index(tmp_path: Path):
@@ -87,9 +87,7 @@ def test_an_index_file_removed_while_previewing_is_made_again_by_the_build_that_
     engine.rebuild(changed_paths=[mission], defer_search=True)
     settled = engine.rebuild(changed_paths=frozenset())
     assert removed in settled.explained
-    clean = tmp_path / "clean"
-    build(Project(project.root, clean))
-    assert tree(project.out) == tree(clean)
+    assert tree(project.out) == clean_build(project, tmp_path)
 
 
 def test_a_page_altered_in_output_while_previewing_is_put_back_by_the_build_that_settles_the_index(tmp_path: Path):
@@ -104,9 +102,7 @@ def test_a_page_altered_in_output_while_previewing_is_put_back_by_the_build_that
     assert deferred.search_owed and "about/values/index.html" not in deferred.explained
     settled = engine.rebuild(changed_paths=frozenset())
     assert "about/values/index.html" in settled.explained
-    clean = tmp_path / "clean"
-    build(Project(project.root, clean))
-    assert tree(project.out) == tree(clean)
+    assert tree(project.out) == clean_build(project, tmp_path)
 
 
 def test_a_save_that_changes_no_page_still_owes_the_check_of_output(tmp_path: Path):
