@@ -15,6 +15,7 @@ page then needs no server code at all, only the browser.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -105,12 +106,12 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
         kept = {shard for shard, pages in shards.items()
                 if shard in previous and previous[shard][0] == pages and changed.isdisjoint(pages)}
     bundles: dict[str, bytes] = {}
-    folder = _scratch(scratch)
     ram = _ram_scratch()
+    disk = functools.cache(lambda: _scratch(scratch))  # made only once a shard is staged on disk
     try:
         running: list[tuple[str, Path, Path, subprocess.Popen]] = []
         for shard in sorted(set(shards) - kept):
-            temporary = _staged(shard.replace("/", "-"), shards[shard], files, on_disk, ram, folder)
+            temporary = _staged(shard.replace("/", "-"), shards[shard], files, on_disk, ram, disk)
             bundle = write_to / shard if write_to else temporary / "bundle"
             running.append((shard, temporary, bundle, _start(temporary / "site", bundle)))
             if len(running) >= _parallel():
@@ -118,7 +119,8 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
         for job in running:
             _finish_shard(*job, None if write_to else bundles, ram)
     finally:
-        _remove_later(folder)
+        if disk.cache_info().currsize:
+            _remove_later(disk())
         if ram is not None:
             shutil.rmtree(ram, ignore_errors=True)
     written = sorted(path.relative_to(write_to).as_posix() for path in (write_to / BUNDLE_DIR).rglob("*")
@@ -143,7 +145,7 @@ def _parallel() -> int:
 
 
 def _staged(name: str, pages: list[str], files: Mapping[str, bytes], on_disk: Callable[[str], Path | None] | None,
-            ram: Path | None, disk: Path) -> Path:
+            ram: Path | None, disk: Callable[[], Path]) -> Path:
     """A folder holding the shard's pages in `site/`: in memory (`ram`) unless it is full, else on disk."""
     if ram is not None:
         try:
@@ -151,8 +153,8 @@ def _staged(name: str, pages: list[str], files: Mapping[str, bytes], on_disk: Ca
             return ram / name
         except OSError:  # memory full: this shard goes beside output/ (indexed in another order, as valid)
             shutil.rmtree(ram / name, ignore_errors=True)
-    _stage(disk / name / "site", pages, files, on_disk)
-    return disk / name
+    _stage(disk() / name / "site", pages, files, on_disk)
+    return disk() / name
 
 
 def _finish_shard(shard: str, temporary: Path, bundle: Path, process: subprocess.Popen,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,6 @@ _left_by_last_chunk: list = []  # in each worker process: a weak reference to th
 
 
 def _make_a_cycle_and_report_the_last(chunk: list[int]) -> list[bool]:
-    import weakref
     alive = [ref() is not None for ref in _left_by_last_chunk]
     _left_by_last_chunk[:] = [weakref.ref(_Cycle())]
     return alive
