@@ -3,7 +3,7 @@
 
 import sys
 
-from ecosite.cli import main
+from ecosite.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run(sys.argv[1:])

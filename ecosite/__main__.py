@@ -1,5 +1,3 @@
-import sys
+from ecosite.cli import run
 
-from ecosite.cli import main
-
-sys.exit(main())
+run()

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from types import FrameType, ModuleType
+from typing import NoReturn
 
 from ecosite import __version__
 from ecosite.errors import BuildError
@@ -76,5 +78,20 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run(argv: list[str] | None = None) -> NoReturn:
+    """The `ecosite` program: main(), then an exit without tearing down the interpreter.
+
+    Freeing a large site's objects one at a time at shutdown took 0.9 s after a 10,000-page rebuild
+    that itself took 2.5 s; the operating system takes the whole process back at once. Every build has
+    finished its work by the time main() returns (its threads joined, its worker processes gone)."""
+    code = main(argv)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a reader that went away (`ecosite build | head`): nothing more to say
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
