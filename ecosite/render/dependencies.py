@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
+from markupsafe import Markup
 
 from ecosite.render.templates import Helpers, NavLink
 from ecosite.site.model import Page, Paginator, Site
@@ -258,7 +259,22 @@ class TrackingHelpers(Helpers):
             return None
         return cast(SectionNav, TrackedSectionNav(nav, page.section))  # stands in for it, as TrackedSite for Site
 
-    def navigation(self, current: Page) -> list[NavLink]:
+    def shared(self, name: str, env: jinja2.Environment, context: dict) -> Markup:
+        """Each page showing a shared template depends on what it read when it was rendered, once."""
+        global _recording
+        reads = self.__dict__.setdefault("_shared_reads", {})
+        if name not in reads:
+            outer, _recording = _recording, set()
+            try:
+                super().shared(name, env, context)
+                reads[name] = frozenset(_recording)
+            finally:
+                _recording = outer
+        if _recording is not None:
+            _recording.update(reads[name])
+        return super().shared(name, env, context)
+
+    def navigation(self, current: Page | None) -> list[NavLink]:
         for item in self.site.config.nav:
             if item.page:
                 note(("meta", item.page))

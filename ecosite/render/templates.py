@@ -6,6 +6,7 @@ reported as `templates/NAME:LINE: message`, never as a traceback.
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,14 +108,35 @@ class Helpers:
             self._by_url = {p.url: p for p in self.site.pages}
         return self._by_url.get(url)
 
-    def navigation(self, current: Page) -> list[NavLink]:
+    def shared(self, name: str, env: jinja2.Environment, context: dict) -> Markup:
+        """templates/NAME rendered once per build and shown as it is on every page that asks: for what
+        every page repeats, like the footer (a quarter of each page's rendering). It sees only what is
+        the same on every page (SHARED_CONTEXT): a name such as `page` is undefined there."""
+        made = self.__dict__.setdefault("_shared", {})
+        if name not in made:
+            try:
+                made[name] = Markup(env.get_template(name).render(
+                    {key: context[key] for key in SHARED_CONTEXT}, navigation=self.navigation(None)))
+            except jinja2.UndefinedError as exc:
+                missing = re.fullmatch(r"'(\w+)' is undefined", str(exc))
+                if missing and missing[1] in context:  # a page's own name: say why it is not there
+                    raise jinja2.UndefinedError(
+                        f"`{missing[1]}` is undefined in {name}: a shared template is rendered once for every "
+                        f"page, so it sees only {', '.join(SHARED_CONTEXT)} and navigation; move what reads "
+                        f"`{missing[1]}` back into the page's template").with_traceback(exc.__traceback__) from None
+                raise
+        return made[name]
+
+    def navigation(self, current: Page | None) -> list[NavLink]:
+        """The site.yaml navigation; the link to the section `current` is in is marked current (none without a page)."""
         links = []
         for item in self.site.config.nav:
             if item.url:
                 links.append(NavLink(item.title, item.url, True))
                 continue
             target = self.site.by_rel[item.page or ""]  # a nav item without a url has a page
-            here = current.url == target.url or (target.url != "/" and current.url.startswith(target.url))
+            here = current is not None and (current.url == target.url
+                                            or (target.url != "/" and current.url.startswith(target.url)))
             links.append(NavLink(item.title, self.url(target), False, here))
         best = max((link for link in links if link.current), key=lambda link: len(link.url), default=None)
         for link in links:
@@ -170,7 +192,12 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, helpers: Helper
         "page_at": helpers.page_at,
         "section_nav": helpers.section_nav,
     }
+    context["shared"] = lambda name: helpers.shared(name, env, context)
     return template.render(context).encode("utf-8")
+
+
+# What a shared template (Helpers.shared) sees: the site-wide names, none about the page being rendered
+SHARED_CONTEXT = ("site", "data", "pages", "url", "absolute_url", "asset", "section", "page_of", "has_page", "page_at")
 
 
 def while_rendering(error: ContentError, pages: list[Page]) -> ContentError:

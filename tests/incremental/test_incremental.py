@@ -2,7 +2,8 @@
 
 Hypothesis applies random edits, renames, deletions, new pages, drafts, data, stylesheet and template
 changes to a small site whose templates use every kind of input a page can depend on (other pages'
-titles and bodies, sections, the page list, data, assets, includes, bounded section navigation and
+titles and bodies, sections, the page list, data, assets, includes, a shared template (rendered once per
+build and shown on every page: a footer reading titles, a section's size and whether pages exist), bounded section navigation and
 paginated lists: two items a page, so adding or deleting a story adds or removes /news/page/2/). After each step the incremental
 output folder must hold exactly the files a clean build produces; when the clean build fails, the
 rebuild must fail with the same messages and leave output/ as it was.
@@ -34,9 +35,12 @@ TEMPLATES = {
 {% for p in pages if p.rel == "guides/beta.md" %}<p>{{ p.title }}</p>{% endfor %}
 {% if section("news") %}<a href="/news/">News</a>{% endif %}
 {% set gamma = page_at("/guides/gamma/") %}{% if gamma %}<a href="{{ url(gamma) }}">Gamma</a>{% endif %}
-{% include "footer.html" %}</body></html>
+{{ shared("footer.html") }}</body></html>
 """,
-    "footer.html": "<footer>{{ site.title }}</footer>\n",
+    "footer.html": """<footer>{{ site.title }}{% for link in navigation %} <a href="{{ link.url }}">{{ link.title }}</a>{% endfor %}
+{% set gamma = page_at("/guides/gamma/") %}{% if gamma %}{{ gamma.title }}{% endif %} {{ section("news")|length }} stories
+{% if has_page("about.md") %}{{ page_of("about.md").title }}{% endif %}</footer>
+""",
     "page.html": """{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>
 <ul class="toc">{% for h in page.toc %}<li>{{ h.title }}</li>{% endfor %}</ul>{{ content }}
 {% set nav = section_nav(page) %}{% if nav %}<ul class="siblings">{% for p in nav.pages %}<li><a href="{{ url(p) }}">{{ p.title }}</a></li>{% endfor %}</ul>
