@@ -449,6 +449,7 @@ def _environment(templates_dir: Path, compiled_folder: Path | None, templates: t
     """The templates, loaded once per process while their bytes (`templates`) stay the same: a preview's
     saves reuse them instead of loading every template again (the build signature covers the options)."""
     env = render.make_environment(templates_dir, TrackingEnvironment)
+    env.auto_reload = False  # a changed template changes `templates`, hence a new environment: no stat per page
     if compiled_folder is not None:  # compiled templates survive the process, checked against their source
         try:
             compiled_folder.mkdir(parents=True, exist_ok=True)
