@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,6 +74,15 @@ def scratch_path(out: Path, what: str = "") -> Path:
     renamed into place, and named after this process, so a later build removes it if this one was killed
     (write/staging.remove_stale_staging)."""
     return out.parent / f".{out.name}{STAGING_MARK}{what}{os.getpid()}"
+
+
+def remove_abandoned(parent: Path, pattern: str, keep_own: bool = False) -> None:
+    """Remove the folders in `parent` matching `pattern` whose process (the name's last `-` part) is gone,
+    and this process's own unless `keep_own`."""
+    for path in parent.glob(pattern):
+        owner = path.name.rsplit("-", 1)[-1]
+        if not (keep_own and owner == str(os.getpid())) and not owner_alive(owner):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def owner_alive(pid_text: str) -> bool:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
-from ecosite.project import owner_alive, scratch_path
+from ecosite.project import remove_abandoned, scratch_path
 from ecosite.render.templates import make_environment, template_for
 from ecosite.site.model import LIST_KIND
 
@@ -213,10 +213,7 @@ def _ram_scratch() -> Path | None:
         size = os.statvfs(RAM_FOLDER)
         if size.f_blocks * size.f_frsize < RAM_NEEDED:
             return None
-        for left in RAM_FOLDER.glob(f"{RAM_PREFIX}*"):
-            owner = left.name.rsplit("-", 1)[-1]
-            if owner != str(os.getpid()) and not owner_alive(owner):
-                shutil.rmtree(left, ignore_errors=True)
+        remove_abandoned(RAM_FOLDER, f"{RAM_PREFIX}*", keep_own=True)
         folder = RAM_FOLDER / f"{RAM_PREFIX}{next(_scratch_count)}-{os.getpid()}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()

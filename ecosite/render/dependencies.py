@@ -54,17 +54,19 @@ def note(key: Key) -> None:
 
 
 class Recording:
-    """`with Recording() as keys:` collects the keys read while rendering one page."""
+    """`with Recording() as keys:` collects the keys read while rendering one page (or, inside that, one
+    shared template: the outer recording resumes after it)."""
 
     def __enter__(self) -> set[Key]:
         global _recording
+        self.outer = _recording
         self.keys: set[Key] = set()
         _recording = self.keys
         return self.keys
 
     def __exit__(self, *exc_info: object) -> None:
         global _recording
-        _recording = None
+        _recording = self.outer
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -259,20 +261,22 @@ class TrackingHelpers(Helpers):
             return None
         return cast(SectionNav, TrackedSectionNav(nav, page.section))  # stands in for it, as TrackedSite for Site
 
+    def __init__(self, site: Site):
+        super().__init__(site)
+        self.shared_reads: dict[str, frozenset[Key]] = {}  # shared template -> what it read, once
+
+    def render_shared(self, name: str, env: jinja2.Environment, context: dict) -> Markup:
+        with Recording() as reads:
+            html = super().render_shared(name, env, context)
+        self.shared_reads[name] = frozenset(reads)
+        return html
+
     def shared(self, name: str, env: jinja2.Environment, context: dict) -> Markup:
         """Each page showing a shared template depends on what it read when it was rendered, once."""
-        global _recording
-        reads = self.__dict__.setdefault("_shared_reads", {})
-        if name not in reads:
-            outer, _recording = _recording, set()
-            try:
-                super().shared(name, env, context)
-                reads[name] = frozenset(_recording)
-            finally:
-                _recording = outer
+        html = super().shared(name, env, context)
         if _recording is not None:
-            _recording.update(reads[name])
-        return super().shared(name, env, context)
+            _recording.update(self.shared_reads[name])
+        return html
 
     def navigation(self, current: Page | None) -> list[NavLink]:
         for item in self.site.config.nav:

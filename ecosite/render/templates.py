@@ -53,6 +53,7 @@ class Helpers:
     def __init__(self, site: Site):
         self.site = site
         self.base = site.config.base_path
+        self.made_shared: dict[str, Markup] = {}  # shared template -> its HTML, rendered once (shared())
 
     def url(self, target: object) -> str:
         """A page, a source path ('networks/workforce.md') or a site path ('/feed.xml') -> its URL."""
@@ -112,20 +113,22 @@ class Helpers:
         """templates/NAME rendered once per build and shown as it is on every page that asks: for what
         every page repeats, like the footer (a quarter of each page's rendering). It sees only what is
         the same on every page (SHARED_CONTEXT): a name such as `page` is undefined there."""
-        made = self.__dict__.setdefault("_shared", {})
-        if name not in made:
-            try:
-                made[name] = Markup(env.get_template(name).render(
-                    {key: context[key] for key in SHARED_CONTEXT}, navigation=self.navigation(None)))
-            except jinja2.UndefinedError as exc:
-                missing = re.fullmatch(r"'(\w+)' is undefined", str(exc))
-                if missing and missing[1] in context:  # a page's own name: say why it is not there
-                    raise jinja2.UndefinedError(
-                        f"`{missing[1]}` is undefined in {name}: a shared template is rendered once for every "
-                        f"page, so it sees only {', '.join(SHARED_CONTEXT)} and navigation; move what reads "
-                        f"`{missing[1]}` back into the page's template").with_traceback(exc.__traceback__) from None
-                raise
-        return made[name]
+        if name not in self.made_shared:
+            self.made_shared[name] = self.render_shared(name, env, context)
+        return self.made_shared[name]
+
+    def render_shared(self, name: str, env: jinja2.Environment, context: dict) -> Markup:
+        try:
+            return Markup(env.get_template(name).render({key: context[key] for key in SHARED_CONTEXT},
+                                                        navigation=self.navigation(None)))
+        except jinja2.UndefinedError as exc:
+            missing = re.fullmatch(r"'(\w+)' is undefined", str(exc))
+            if missing and missing[1] in context:  # a page's own name: say why it is not there
+                raise jinja2.UndefinedError(
+                    f"`{missing[1]}` is undefined in {name}: a shared template is rendered once for every "
+                    f"page, so it sees only {', '.join(SHARED_CONTEXT)} and navigation; move what reads "
+                    f"`{missing[1]}` back into the page's template").with_traceback(exc.__traceback__) from None
+            raise
 
     def navigation(self, current: Page | None) -> list[NavLink]:
         """The site.yaml navigation; the link to the section `current` is in is marked current (none without a page)."""

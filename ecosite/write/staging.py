@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from types import TracebackType
 
-from ecosite.project import STAGING_MARK, owner_alive, scratch_path
+from ecosite.project import STAGING_MARK, remove_abandoned, scratch_path
 from ecosite.write.failures import write_failure
 
 _RENAME_EXCHANGE = 2
@@ -45,9 +45,7 @@ def remove_stale_staging(out: Path) -> None:
     """Remove staging folders that a killed build left behind (not those of a build still running)."""
     if not out.parent.is_dir():
         return
-    for path in out.parent.glob(f".{out.name}{STAGING_MARK}*"):
-        if not owner_alive(path.name.rsplit("-", 1)[-1]):
-            shutil.rmtree(path, ignore_errors=True)
+    remove_abandoned(out.parent, f".{out.name}{STAGING_MARK}*")
 
 
 def put_file(staging: Path, out: Path, rel: str, data: bytes) -> None:
