@@ -7,6 +7,7 @@ checked. Some inputs make any CommonMark parser slow (a paragraph of 100,000 `![
 parsing has a per-page time budget and a page over it is an error, never a hang. In a process's main
 thread (builds, and their worker processes) a CPU timer signal enforces it at no cost per rule; in other
 threads (the preview's builder) every parsing rule checks the clock, which makes parsing a third slower.
+Most bodies are read by the compiled parser instead (markdown/compiled.py), giving the same HTML.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import unique_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ecosite.content.text import BIDI_CONTROLS, IGNORED_IN_URLS
 from ecosite.content.typography import with_typographer
 from ecosite.errors import ContentError
+from ecosite.markdown import compiled
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -168,11 +172,15 @@ class Heading:
 
 @dataclass
 class ParsedMarkdown:
-    """A page body after parsing: tokens plus what other stages need to know about it."""
+    """A page body after parsing: tokens plus what other stages need to know about it.
+
+    With `html`, the body is already rendered, each link's address a numbered placeholder, and `tokens`
+    holds only its links (with_placeholders); `render` then fills in their addresses."""
 
     tokens: list[Token]
     headings: list[Heading] = field(default_factory=list)
     env: dict = field(default_factory=dict)
+    html: str | None = None
 
     @property
     def ids(self) -> set[str]:
@@ -185,7 +193,12 @@ class ParsedMarkdown:
 
 
 def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
-    """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`, BodyProblem."""
+    """Tokens, headings and footnotes of a body; raises MarkdownTooSlow after `seconds`, BodyProblem.
+
+    The compiled parser reads the bodies it reads exactly as markdown-it-py does (markdown/compiled.py)."""
+    fast = compiled.read(body)
+    if fast is not None:
+        return _from_compiled(*fast)
     env: dict = {}
     _budget.line = 0
     if _can_time():
@@ -206,6 +219,50 @@ def parse(body: str, seconds: float = PARSE_SECONDS) -> ParsedMarkdown:
             title = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
             parsed.headings.append(Heading(int(token.tag[1]), str(token.attrGet("id")), title))
     return parsed
+
+
+_HEADING_OPEN = re.compile(r"<h([1-6])>")
+
+
+def _from_compiled(html: str, headings: list[tuple[int, str]], links: list[compiled.Link]) -> ParsedMarkdown:
+    """The compiled parser's reading in the form with_placeholders gives: ids as the anchors plugin makes them."""
+    slugs: set[str] = set()
+    found = [Heading(level, unique_slug(slugify(title), slugs), title) for level, title in headings]
+    if found:
+        ids = iter(found)
+        html = _HEADING_OPEN.sub(lambda match: f'<h{match.group(1)} id="{next(ids).id}">', html)
+    tokens = []
+    for attr, url, alt, line in links:
+        if attr == "href":
+            token = Token("link_open", "a", 1, attrs={"href": url})
+        else:
+            token = Token("image", "img", 0, attrs={"src": url, "alt": ""}, content=alt,
+                          children=[Token("text", "", 0, content=alt)])
+        tokens.append(_holding(token, line))
+    return ParsedMarkdown(tokens, found, {}, html)
+
+
+def _holding(token: Token, line: int) -> Token:
+    """A link on its own, in a block token that keeps its line (what link_tokens reads)."""
+    return Token("inline", "", 0, map=[line, line + 1], children=[token])
+
+
+_PLACEHOLDER = "\x00{}\x00"  # control characters cannot occur in content files (documents.read_text)
+_PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
+
+
+def with_placeholders(parsed: ParsedMarkdown) -> ParsedMarkdown:
+    """The body rendered with each link's address a numbered placeholder, keeping only the link tokens
+    (a page's token tree is many times its size); `render` fills in the addresses once resolved."""
+    if parsed.html is not None:
+        return parsed
+    kept: list[Token] = []
+    for number, (token, attr, line) in enumerate(link_tokens(parsed.tokens)):
+        original = token.copy()
+        original.attrs = dict(token.attrs)
+        token.attrSet(attr, _PLACEHOLDER.format(number))
+        kept.append(_holding(original, line))
+    return ParsedMarkdown(kept, parsed.headings, {}, MD.renderer.render(parsed.tokens, MD.options, parsed.env))
 
 
 def _refuse_hidden_direction_changes(tokens: list[Token]) -> None:
@@ -323,4 +380,8 @@ def _short(url: str) -> str:
 
 
 def render(parsed: ParsedMarkdown) -> str:
-    return MD.renderer.render(parsed.tokens, MD.options, parsed.env)
+    """The body's HTML, with the addresses its link tokens hold now."""
+    if parsed.html is None:
+        return MD.renderer.render(parsed.tokens, MD.options, parsed.env)
+    addresses = [str(token.attrGet(attr) or "") for token, attr, _ in link_tokens(parsed.tokens)]
+    return _PLACEHOLDER_RE.sub(lambda match: escapeHtml(addresses[int(match.group(1))]), parsed.html)

@@ -10,13 +10,9 @@ page without its token tree.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
-
-from markdown_it.common.utils import escapeHtml
-from markdown_it.token import Token
 
 from ecosite.content.config import SiteConfig
 from ecosite.content.sources import Source
@@ -28,8 +24,6 @@ from ecosite.site.model import Page
 # The reading stage for pages (site.loading.load_pages): (project, config, sources) -> (pages, errors).
 PageLoader = Callable[[Project, SiteConfig, list[Source]], tuple[list[Page], list[ContentError]]]
 
-_PLACEHOLDER = "\x00{}\x00"  # control characters cannot occur in content files (documents.read_text)
-_PLACEHOLDER_RE = re.compile("\x00(\\d+)\x00")
 SLICE = 32  # pages parsed before their token trees are dropped
 
 
@@ -52,29 +46,16 @@ def link_target(rel: str, url: str) -> tuple[str, str] | None:
 
 def open_links(page: Page) -> CompiledBody:
     """Render the body with placeholders; keep only the link tokens in page.parsed."""
-    kept: list[Token] = []
-    targets = []
-    for number, (token, attr, line) in enumerate(markdown.link_tokens(page.parsed.tokens)):
-        original = token.copy()
-        original.attrs = dict(token.attrs)
-        url = str(token.attrGet(attr) or "")
-        target = link_target(page.rel, url)
-        if target is not None:
-            targets.append(target)
-        token.attrSet(attr, _PLACEHOLDER.format(number))
-        kept.append(Token("inline", "", 0, map=[line, line + 1], children=[original]))
-    html = markdown.render(page.parsed)
-    page.parsed = markdown.ParsedMarkdown(kept, page.parsed.headings, {})
-    return CompiledBody(html, tuple(dict.fromkeys(targets)))
+    parsed = markdown.with_placeholders(page.parsed)
+    targets = (link_target(page.rel, str(token.attrGet(attr) or "")) for token, attr, _ in
+               markdown.link_tokens(parsed.tokens))
+    page.parsed = markdown.ParsedMarkdown(parsed.tokens, parsed.headings, {})
+    return CompiledBody(parsed.html or "", tuple(dict.fromkeys(target for target in targets if target is not None)))
 
 
 def fill_links(page: Page, draft: CompiledBody) -> str:
     """The body HTML with every placeholder replaced by the address link() resolved."""
-    addresses = []
-    for wrapper in page.parsed.tokens:
-        token = (wrapper.children or [wrapper])[0]  # open_links made each wrapper around one token
-        addresses.append(str(token.attrGet("src" if token.type == "image" else "href") or ""))
-    return _PLACEHOLDER_RE.sub(lambda match: escapeHtml(addresses[int(match.group(1))]), draft.html)
+    return markdown.render(markdown.ParsedMarkdown(page.parsed.tokens, html=draft.html))
 
 
 def compile_pages(load_pages: PageLoader, project: Project, config: SiteConfig, sources: list[Source]
