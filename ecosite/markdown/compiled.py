@@ -40,15 +40,13 @@ DEFINITIONS = 64
 path: the compiled parser cannot be stopped once it has started. The worst inputs under both limits take
 it a third of a second (tests/markdown/test_compiled_markdown.py)."""
 
-_DIFFERENT = re.compile(
-    r"<[a-z/!?]"  # raw HTML (linted at its line), comments, autolinks (whose text the two decode differently)
-    r"|&[#a-z0-9]+;"  # entities: one can write a direction control, or hide a scheme from the scan below
-    r"|\((?:c|r|tm)\)"  # always © ® ™ in the compiled parser
-    r"|(?:script|file|data)\\*:"  # schemes it drops without a word (javascript:, vbscript:, file:, data:)
-    r"|\^\["  # inline footnotes
-    r"|^ {0,3}(?:=+|-+)[ \t]*$"  # a setext heading's underline: with one, it curls no quotes anywhere
-    r"|\"|(?<!\w)'|'(?!\w)",  # quotes other than an apostrophe inside a word: it leaves some straight
-    re.IGNORECASE | re.MULTILINE)
+_MARKUP = re.compile(r"<[a-z/!?]|&[#a-z0-9]+;", re.IGNORECASE)
+"""Raw HTML (linted at its line), comments, autolinks (whose text the two decode differently), and
+entities (one can write a direction control, or hide a scheme from the scan for schemes)."""
+_SETEXT = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)")  # a setext heading's underline (or an hr)
+_DROPPED_SCHEMES = ("script:", "file:", "data:")  # javascript:, vbscript:, file:, data:
+_SYMBOLS = ("(c)", "(r)", "(tm)")
+_DIRECTION_CONTROL = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _LITERAL_TEXT = re.compile(r"`|!\[")  # code spans and image descriptions: typeset by it, not by us
 _TYPESETTING = re.compile(r"[\"']|--|\.\.|\+-|[?!]{2}|,,")  # what smartquotes and replacements change
 _FOOTNOTE = re.compile(r"\[\^([^\]]*)\]")
@@ -58,8 +56,8 @@ _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>')
 _TAG = re.compile(r"<[^>]*>")
 _FOOTNOTE_ITEM = re.compile(r'(<li id="fn\d+" class="footnote-item">)\n')  # mdit-py-plugins has no newline here
-_ADDRESS = re.compile(r'(<sup class="footnote-ref">)?<a href="([^"]*)"( class="footnote-backref")?'
-                      r'|<img src="([^"]*)" alt="([^"]*)"')
+_ADDRESS = re.compile(r'<(?:(sup class="footnote-ref"><a href="[^"]*")|a href="([^"]*)"( class="footnote-backref")?'
+                      r'|img src="([^"]*)" alt="([^"]*)")')
 _INLINE = frozenset({"text", "link", "image", "em", "strong", "s", "code_inline", "softbreak", "hardbreak",
                      "footnote_ref", "footnote_ref_anchor"})
 
@@ -69,11 +67,10 @@ Link = tuple[str, str, str, int]  # (attribute, address, image description, 0-ba
 def read(body: str) -> tuple[str, list[tuple[int, str]], list[Link]] | None:
     """(HTML with `<hN>` tags still without ids, (level, title) of each heading, the links with
     every address replaced by a numbered placeholder), or None for markdown-it-py to read it."""
-    if not ENABLED or len(body) > LARGEST or body.count("]:") > DEFINITIONS or _DIFFERENT.search(body) \
-            or _typeset_literally(body) or _footnotes_repeat(body):
+    if not ENABLED or len(body) > LARGEST or _reads_differently(body):
         return None
     out = _PARSER.render(body)
-    if not BIDI_CONTROLS.isdisjoint(out):  # the budgeted path names the line
+    if _DIRECTION_CONTROL.search(out):  # the budgeted path names the line
         return None
     headings = [(int(m.group(1)), _title(m.group(2))) for m in _HEADING.finditer(out)] if "<h" in out else []
     if "footnote-item" in out:
@@ -98,6 +95,33 @@ def read(body: str) -> tuple[str, list[tuple[int, str]], list[Link]] | None:
             return None  # the two readings of the page disagree: trust neither
         links = [(attr, url, alt, line) for (attr, url, alt), (_, _, line) in zip(found, lines)]
     return out, headings, links
+
+
+def _reads_differently(body: str) -> bool:
+    """Whether the body holds something the compiled parser reads otherwise than markdown-it-py, or
+    slowly; each test is a plain substring search where one will do (a page costs microseconds here)."""
+    lowered = body.lower()
+    return (body.count("]:") > DEFINITIONS  # link definitions: quadratic there
+            or _MARKUP.search(body) is not None
+            or any(symbol in lowered for symbol in _SYMBOLS)  # always © ® ™ there
+            or ":" in body and any(scheme in lowered.replace("\\", "") for scheme in _DROPPED_SCHEMES)  # dropped
+            or "^[" in body  # inline footnotes
+            or _quotes_outside_words(body)  # it leaves some straight (at the end of a block, in a table)
+            or _SETEXT.search("\n" + body) is not None  # with a setext heading it curls no quotes anywhere
+            or _typeset_literally(body)
+            or _footnotes_repeat(body))
+
+
+def _quotes_outside_words(body: str) -> bool:
+    """A double quote, or a single one that is not an apostrophe between two letters or digits."""
+    if '"' in body:
+        return True
+    at = body.find("'")
+    while at != -1:
+        if at == 0 or at + 1 == len(body) or not (body[at - 1].isalnum() and body[at + 1].isalnum()):
+            return True
+        at = body.find("'", at + 1)
+    return False
 
 
 def _typeset_literally(body: str) -> bool:
@@ -130,14 +154,15 @@ def _link_lines(body: str) -> list[tuple[str, str, int]]:
     found: list[tuple[str, str, int]] = []
 
     def visit(node: Any, block_start: int) -> None:
-        for child in node.children:
+        for child in node.children:  # each reading of .children makes the Python objects anew
             name = child.name
+            if name == "text":
+                continue
             start = block_start if name in _INLINE or child.srcmap is None else child.srcmap[0]
-            if name in ("link", "image"):
+            if name == "link" or name == "image":
                 found.append(("href" if name == "link" else "src", child.meta["url"],
                               bisect.bisect_right(newlines, start)))
-            if child.children:
-                visit(child, start)
+            visit(child, start)
 
     visit(_PARSER.tree(body), 0)
     return found
