@@ -1,19 +1,18 @@
 """The compiled parser: markdown-it-pyrs (markdown-it ported to Rust) for the bodies it reads as ours does.
 
-Parsing page bodies with markdown-it-py is most of a cold build. markdown-it-pyrs parses the same
-Markdown with the same rules about fifteen times faster, but it cannot be configured as far: it always
-turns (c) into ©, curls quotes inside code spans and image descriptions, drops links whose scheme it
-dislikes (where we name them as errors), numbers repeated footnote references its own way, and has no
-time budget. So `read` takes a body only when a scan of its text finds none of the constructs where
-the two could differ (`_DIFFERENT`, `_TYPESET_LITERALLY`, repeated footnotes, a size limit), and checks
-what it made (the links it found twice over, no direction control); otherwise it returns None and the
-body goes through markdown-it-py. Where the package is missing (it has wheels for CPython up to 3.12),
-every body does. Either way the page comes out byte for byte the same (tests/test_compiled_markdown.py).
+Parsing page bodies with markdown-it-py was most of a cold build. markdown-it-pyrs parses the same
+Markdown by the same rules many times faster, but it cannot be configured as far: it always turns (c)
+into ©, curls quotes inside code spans and image descriptions, leaves some quotes straight, drops links
+whose scheme it dislikes (where we name them as errors), numbers repeated footnote references its own
+way, and cannot be stopped by the time budget. So `read` takes a body only when a scan of its text
+(`_reads_differently`) finds none of those constructs, and only if every link in what it made carries
+its line; otherwise it returns None and the body goes through markdown-it-py. Where the package is
+missing (it has wheels for CPython up to 3.12), every body does. Either way the page comes out byte for
+byte the same (tests/markdown/test_compiled_markdown.py).
 """
 
 from __future__ import annotations
 
-import bisect
 import html
 import os
 import re
@@ -29,8 +28,9 @@ except ImportError:  # no wheel for this Python: markdown-it-py reads every body
 
 # markdown-it-py's "commonmark" preset without raw HTML, plus what parser._make_parser enables.
 _RULES: Any = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
-          "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
-          "replacements", "smartquotes", "table", "strikethrough", "footnote"]
+                "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+                "replacements", "smartquotes", "table", "strikethrough", "footnote",
+                "sourcepos"]  # each element's line, for the links' messages
 _PARSER: Any = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES) if markdown_it_pyrs else None
 ENABLED = _PARSER is not None and os.environ.get("ECOSITE_MARKDOWN") != "python"
 
@@ -56,10 +56,11 @@ _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>')
 _TAG = re.compile(r"<[^>]*>")
 _FOOTNOTE_ITEM = re.compile(r'(<li id="fn\d+" class="footnote-item">)\n')  # mdit-py-plugins has no newline here
-_ADDRESS = re.compile(r'<(?:(sup class="footnote-ref"><a href="[^"]*")|a href="([^"]*)"( class="footnote-backref")?'
-                      r'|img src="([^"]*)" alt="([^"]*)")')
-_INLINE = frozenset({"text", "link", "image", "em", "strong", "s", "code_inline", "softbreak", "hardbreak",
-                     "footnote_ref", "footnote_ref_anchor"})
+_POSITIONED = re.compile(  # the compiled parser's HTML with `sourcepos`: each element tells its line
+    r'<(?:(p|h[1-6]|li|td|th) data-sourcepos="(\d+):[^"]*"'  # an element holding text, and its line
+    r'|a data-sourcepos="(\d+):[^"]*" href="([^"]*)"'  # a link, its line and address
+    r'|img data-sourcepos="(\d+):[^"]*" src="([^"]*)" alt="([^"]*)"'  # an image
+    r'|([a-z]+[1-6]?) data-sourcepos="[^"]*")')  # any other element
 
 Link = tuple[str, str, str, int]  # (attribute, address, image description, 0-based line of its block)
 
@@ -72,28 +73,37 @@ def read(body: str) -> tuple[str, list[tuple[int, str]], list[Link]] | None:
     out = _PARSER.render(body)
     if _DIRECTION_CONTROL.search(out):  # the budgeted path names the line
         return None
+    links: list[Link] = []
+    block_tag, block_line = "", 0  # the element holding the text read last, and the line it starts on
+    unsure = False
+
+    def located(match: re.Match) -> str:
+        """Drop each element's source position; keep its line for the links it holds; number each link."""
+        nonlocal block_tag, block_line, unsure
+        tag, line, link_line, href, image_line, src, alt, other = match.groups()
+        if tag is not None:
+            block_tag, block_line = tag, int(line) - 1
+            return f"<{tag}"
+        if other is not None:
+            return f"<{other}"
+        own = int(link_line if href is not None else image_line) - 1
+        # The text of a tight list item has no element of its own: markdown-it-py gives the line where
+        # that text starts, which is the item's own line only when the link is on it too.
+        unsure = unsure or (block_tag == "li" and own != block_line)
+        number = f"\x00{len(links)}\x00"
+        if href is not None:
+            links.append(("href", html.unescape(href), "", block_line))
+            return f'<a href="{number}"'
+        links.append(("src", html.unescape(src), html.unescape(alt), block_line))
+        return f'<img src="{number}" alt="{alt}"'
+
+    out = _POSITIONED.sub(located, out)
+    if unsure or out.count('<a href="') != out.count('<a href="\x00') + out.count('<a href="#fn') or \
+            out.count('<img src="') != out.count('<img src="\x00'):  # a link it gave no position: not ours to place
+        return None
     headings = [(int(m.group(1)), _title(m.group(2))) for m in _HEADING.finditer(out)] if "<h" in out else []
     if "footnote-item" in out:
         out = _FOOTNOTE_ITEM.sub(r"\1", out)
-    found: list[tuple[str, str, str]] = []
-
-    def placeholder(match: re.Match) -> str:
-        if match.group(1) or match.group(3):  # a footnote's reference or way back: not a link of the body
-            return match.group(0)
-        number = f"\x00{len(found)}\x00"
-        if match.group(2) is not None:
-            found.append(("href", html.unescape(match.group(2)), ""))
-            return f'<a href="{number}"'
-        found.append(("src", html.unescape(match.group(4)), html.unescape(match.group(5))))
-        return f'<img src="{number}" alt="{match.group(5)}"'
-
-    out = _ADDRESS.sub(placeholder, out)
-    links: list[Link] = []
-    if found:
-        lines = _link_lines(body)
-        if [(attr, url) for attr, url, _ in found] != [(attr, url) for attr, url, _ in lines]:
-            return None  # the two readings of the page disagree: trust neither
-        links = [(attr, url, alt, line) for (attr, url, alt), (_, _, line) in zip(found, lines)]
     return out, headings, links
 
 
@@ -145,24 +155,3 @@ def _footnotes_repeat(body: str) -> bool:
 def _title(inner: str) -> str:
     """A heading's text as markdown-it-py's anchors plugin sees it: text and code, not footnote marks."""
     return html.unescape(_TAG.sub("", _FOOTNOTE_REF.sub("", inner)).replace("\n", ""))
-
-
-def _link_lines(body: str) -> list[tuple[str, str, int]]:
-    """(attribute, address, line) of each link in the order the HTML shows them; the line is where its
-    paragraph, heading, table row or list item starts, as in markdown-it-py's tokens."""
-    newlines = [m.start() for m in re.finditer(b"\n", body.encode())]
-    found: list[tuple[str, str, int]] = []
-
-    def visit(node: Any, block_start: int) -> None:
-        for child in node.children:  # each reading of .children makes the Python objects anew
-            name = child.name
-            if name == "text":
-                continue
-            start = block_start if name in _INLINE or child.srcmap is None else child.srcmap[0]
-            if name == "link" or name == "image":
-                found.append(("href" if name == "link" else "src", child.meta["url"],
-                              bisect.bisect_right(newlines, start)))
-            visit(child, start)
-
-    visit(_PARSER.tree(body), 0)
-    return found
