@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecosite.content.text import FORBIDDEN_IN_FILES
+from ecosite.content.text import FIND_FORBIDDEN_IN_FILES, FORBIDDEN_IN_FILES
 from ecosite.content.yamlsafe import YamlData, YamlProblem, load_yaml
 from ecosite.errors import ContentError
 
@@ -36,12 +36,13 @@ def read_text(path: Path, rel: str) -> str:
         raise ContentError(rel, line, "the file is not UTF-8 text",
                            "save it as UTF-8 in your editor (File > Save with encoding > UTF-8)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for number, line_text in enumerate(text.split("\n"), 1):
-        bad = set(line_text) & FORBIDDEN_IN_FILES
-        if bad:
-            code = ", ".join(f"U+{ord(c):04X}" for c in sorted(bad))
-            raise ContentError(rel, number, f"invisible control character {code} in the text",
-                               "delete it; retype the line if you cannot see it")
+    found = FIND_FORBIDDEN_IN_FILES.search(text)
+    if found:
+        number = text.count("\n", 0, found.start()) + 1
+        bad = set(text.split("\n")[number - 1]) & FORBIDDEN_IN_FILES
+        code = ", ".join(f"U+{ord(c):04X}" for c in sorted(bad))
+        raise ContentError(rel, number, f"invisible control character {code} in the text",
+                           "delete it; retype the line if you cannot see it")
     return text
 
 

@@ -35,7 +35,7 @@ _TYPOGRAPHER = with_typographer(MarkdownIt("zero", {"typographer": True}))
 def typographic(text: str) -> str:
     """Plain text (a title, a summary) with the same quotes and dashes the Markdown pipeline gives
     page bodies. Only the `text` rule runs, so nothing else in the string is interpreted."""
-    if not any(mark in text for mark in "\"'-.()+!?,"):
+    if '"' not in text and "'" not in text and not RARE_RE.search(text):  # nothing for either rule to change
         return text
     tokens = _TYPOGRAPHER.parseInline(text)
     return "".join(child.content for child in tokens[0].children or [])

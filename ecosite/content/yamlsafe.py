@@ -27,7 +27,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from ecosite.content.text import FORBIDDEN_IN_ESCAPES
+from ecosite.content.text import FIND_FORBIDDEN_IN_ESCAPES, FORBIDDEN_IN_ESCAPES
 from ecosite.content.yaml_messages import describe
 
 STR, INT, BOOL, NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
@@ -223,8 +223,8 @@ _INVISIBLE = FORBIDDEN_IN_ESCAPES  # content/text.py: the one policy
 
 
 def _visible_text(node: Node) -> str:
-    bad = sorted(set(node.value) & _INVISIBLE)
-    if bad:
+    if FIND_FORBIDDEN_IN_ESCAPES.search(node.value):
+        bad = sorted(set(node.value) & _INVISIBLE)
         raise YamlProblem(node.start_mark.line + 1, f"the value holds the invisible character U+{ord(bad[0]):04X}",
                           "remove the escape (a backslash code such as \\u202E or \\0) and write plain text")
     return node.value
