@@ -56,6 +56,11 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
             began = time.perf_counter()
             stage.run(build)
             timings[stage.name] = int((time.perf_counter() - began) * 1000)
+            if stage.name == "discovering" and stages.nothing_to_do(build):
+                old = build.old
+                assert old.counts is not None
+                return BuildResult(None, {}, {}, list(old.reported), int((time.perf_counter() - started) * 1000),
+                                   timings, len(old.held), {}, counts=old.counts)
     except OSError as refused:  # too many open files, say, while reading: one line naming the file
         raise os_failure(refused, build.project.out) from None
     finally:
@@ -63,8 +68,9 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
-    return BuildResult(build.site, build.files, build.copies, sorted(set(build.site.warnings)), elapsed, timings,
-                       len(build.held), build.explained, bool(build.search_debt) or build.unchecked)
+    return BuildResult(build.site, build.files, build.copies, stages.reported(build), elapsed, timings,
+                       len(build.held), build.explained, bool(build.search_debt) or build.unchecked,
+                       stages.counts_of(build))
 
 
 class Engine:
@@ -101,16 +107,18 @@ class Engine:
         self.walked: list[Source] | None = None  # the sources the last discovery found: a watcher's edits keep them
 
     def rebuild(self, changed_paths: Iterable[Path] | None = None, on_stage: StageCallback = quiet,
-                write: bool = True, defer_search: bool = False) -> BuildResult:
+                write: bool = True, defer_search: bool = False, only_report: bool = False) -> BuildResult:
         """Run the pipeline's stages (all but writing when `write` is False); remember what a write left.
 
         `defer_search` (the preview) keeps the search index as it was; `result.search_owed` then says a
-        later build (any build without it) must bring the index up to date, which it does first."""
+        later build (any build without it) must bring the index up to date, which it does first.
+        `only_report` (`ecosite build`): when nothing changed since the last build, stop after discovering
+        with its report (`result.site` is then None); at 10,000 pages that is most of a no-op's time."""
         if self.persistent:  # read again: another process may have left one
             self.journal = Journal(self.project.root / cache.CACHE_DIR / JOURNAL_FILE)
         build = Build(self.project, self.previous, self.state is not None, self.persistent, write, changed_paths,
                       self.journal, self.walked)
-        build.defer_search = defer_search
+        build.defer_search, build.only_report = defer_search, only_report
         with collector.paused():
             try:
                 return self._run(build, write, on_stage)

@@ -14,12 +14,13 @@ from ecosite.project import Project, StageCallback, quiet
 from ecosite.write.staging import OutputRefused, check_out_dir
 
 
-def build(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
+def build(project: Project, on_stage: StageCallback = quiet, only_report: bool = False) -> BuildResult:
     """Every stage, redoing only what changed since the cached build.
 
     A cold build swaps a new output/ in atomically; a rebuild rewrites only changed files, after every
-    stage has succeeded. The preview server keeps one Engine in memory instead."""
-    return Engine(project).rebuild(on_stage=on_stage)
+    stage has succeeded. The preview server keeps one Engine in memory instead. `only_report`: see
+    Engine.rebuild (what `ecosite build` does)."""
+    return Engine(project).rebuild(on_stage=on_stage, only_report=only_report)
 
 
 def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
@@ -66,15 +67,15 @@ def project_from(args: argparse.Namespace) -> Project:
 def run(args: argparse.Namespace) -> int:
     project = project_from(args)
     with BuildProgress(sys.stdout) as progress:
-        result = build(project, progress.stage)
+        result = build(project, progress.stage, only_report=True)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     out = project.out
     shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
-    redirects = sum(len(page.meta.aliases) for page in result.site.pages)
-    progress.summary(pages=len(result.site.pages), static_files=len(result.copies), redirects=redirects,
+    counts = result.counts
+    progress.summary(pages=counts.pages, static_files=counts.static_files, redirects=counts.redirects,
                      warnings=len(result.warnings), milliseconds=result.milliseconds,
-                     files=len(result.files) + len(result.copies), out=str(shown), held=result.held)
+                     files=counts.files, out=str(shown), held=result.held)
     if args.explain:
         explain(result.explained)
     return 0

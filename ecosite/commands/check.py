@@ -126,6 +126,7 @@ def source_map(root: Path | None, base_url: str | None) -> dict[str, Origin]:
     except BuildError:
         return {}  # the build reports those itself; the check still runs, without sources
     origins: dict[str, Origin] = {}
+    assert result.site is not None  # generate always links the site
     for page in result.site.pages:
         origin = Origin(page.source.shown, 0, _read(page.source.path), _link_lines(page))
         origins[page.output_path] = origin

@@ -22,7 +22,7 @@ from ecosite.content.config import SiteConfig, load_config
 from ecosite.content.sources import Source, discover
 from ecosite.errors import BuildError, ContentError, fail_if
 from ecosite.incremental import cache
-from ecosite.incremental.state import Build, LastBuild
+from ecosite.incremental.state import Build, Counts, LastBuild
 from ecosite.incremental.workers import map_chunks
 from ecosite.markdown.parser import Heading, ParsedMarkdown
 from ecosite.outputs.publishing import add_publishing_files
@@ -233,7 +233,33 @@ def _remembered(build: Build, outputs: dict) -> LastBuild:
     state.outputs, state.copies = outputs, build.copy_digests
     state.site_files, state.published = build.site_files, build.published
     state.search_debt = build.search_debt
+    state.counts, state.reported = counts_of(build), reported(build)
     return state
+
+
+def counts_of(build: Build) -> Counts:
+    site = build.site
+    return Counts(len(site.pages), len(build.copies), sum(len(page.meta.aliases) for page in site.pages),
+                  len(build.files) + len(build.copies))
+
+
+def reported(build: Build) -> list[ContentError]:
+    return sorted(set(build.site.warnings))
+
+
+def nothing_to_do(build: Build) -> bool:
+    """After discovering: whether the rest of the build would render, publish and write nothing, so
+    that the last build's report is this one's. That needs every source the same by stat and by bytes,
+    the same templates and options (the signature), no page come due, no search debt, nothing a killed
+    write may have left wrong, and every file in output/ as the last build left it."""
+    old, out = build.old, str(build.project.out)
+    if not (build.only_report and build.write and old.counts is not None and not build.errors
+            and build.stamps == old.stamps and build.digests == old.digests and build.templates == old.templates
+            and not old.search_debt and all(when > time.time() for when in old.held.values())
+            and not build.journal.pending(build.project.out)):
+        return False
+    return not _damaged(out, old.outputs, set(), check=True) and all(os.path.isfile(f"{out}/{name}")
+                                                                     for name in old.copies)
 
 
 def _content_digest(path: Path) -> str:

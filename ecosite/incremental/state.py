@@ -18,6 +18,16 @@ from ecosite.write.in_place import Journal, OutputFiles, Stamp
 from ecosite.write.staging import StagedOutput
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What a build's closing summary reports; kept, so a build with nothing to do reports it again."""
+
+    pages: int = 0
+    static_files: int = 0
+    redirects: int = 0
+    files: int = 0  # every file in output/, static copies included
+
+
 @dataclass
 class LastBuild:
     """What the last successful build knew; pickled into .ecosite-cache/."""
@@ -44,6 +54,8 @@ class LastBuild:
     site_files: dict[str, str] = field(default_factory=dict)  # generated file -> digest
     published: list[str] = field(default_factory=list)  # files the publishing stage added
     search_debt: frozenset[str] = frozenset()  # pages changed since the search index was last brought up to date
+    counts: Counts | None = None  # what the build reported
+    reported: list[ContentError] = field(default_factory=list)  # every warning it gave, in the order given
 
 
 @dataclass
@@ -100,11 +112,12 @@ class Build:
     search_debt: frozenset[str] = frozenset()
     defer_search: bool = False  # the preview: keep the search index as it is for now (outputs/publication.py)
     unchecked: bool = False  # output/ was not checked for damage (a deferring build): the settling build checks it
+    only_report: bool = False  # `ecosite build`: with nothing changed, repeat the last build's report and stop
 
 
 @dataclass
 class BuildResult:
-    site: Site
+    site: Site | None  # None when nothing had changed and `only_report` asked for the summary alone
     files: MutableMapping[str, bytes]  # name -> bytes; unchanged files are read from output/ when asked
     copies: dict[str, Path]
     warnings: list[ContentError] = field(default_factory=list)
@@ -113,3 +126,4 @@ class BuildResult:
     held: int = 0  # pages left out because they are dated in the future
     explained: dict[str, str] = field(default_factory=dict)  # output rendered or written -> the input that caused it
     search_owed: bool = False  # the search index or the check of output/ was left (defer_search): a build should settle it
+    counts: Counts = field(default_factory=Counts)

@@ -123,6 +123,7 @@ class PreviewBuilds:
                                        "fix the cause, then save any file to try again"),)
             else:
                 milliseconds = int((time.perf_counter() - started) * 1000)
+                assert result.site is not None  # the preview never asks for the report alone
                 state = PreviewState(previous.number + 1, True, (),
                                    frozenset(result.files) | frozenset(result.copies), milliseconds,
                                    result.site.config.base_path)
@@ -198,7 +199,7 @@ class PreviewBuilds:
 
     def _report_success(self, state: PreviewState, result: BuildResult, changed: AbstractSet[Path]) -> None:
         what = _describe(changed, self.project.root)
-        print(f"{what}Built {len(result.site.pages)} pages in {state.milliseconds} ms (build {state.number})",
+        print(f"{what}Built {result.counts.pages} pages in {state.milliseconds} ms (build {state.number})",
               file=self.out, flush=True)
         for warning in result.warnings:
             print(f"warning: {warning}", file=self.err, flush=True)
