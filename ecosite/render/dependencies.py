@@ -25,7 +25,7 @@ signatures differs from the build that rendered it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -140,24 +140,25 @@ class TrackedPages(list):
         return super().__contains__(item)
 
 
-class TrackedSection(list):
-    """A section's pages: asking only whether there are any depends on their number, not on them."""
+class TrackedSection(Sequence):
+    """A section's pages: asking only whether there are any depends on their number, not on them.
 
-    def __init__(self, name: str, members: list[Page]):
-        super().__init__(members)
-        self.name = name
+    It wraps the site's shared tuple of the section's pages rather than copying it for every page."""
+
+    def __init__(self, name: str, members: Sequence[Page]):
+        self.name, self._members = name, members
 
     def __bool__(self) -> bool:
         note(("section-any", self.name))
-        return list.__len__(self) > 0
+        return len(self._members) > 0
 
     def __len__(self) -> int:
         note(("section-count", self.name))
-        return list.__len__(self)
+        return len(self._members)
 
     def __iter__(self) -> Iterator[Page]:
         note(("section", self.name))
-        return list.__iter__(self)
+        return iter(self._members)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice) and not index.start and index.step is None and isinstance(index.stop, int) \
@@ -165,11 +166,11 @@ class TrackedSection(list):
             note(("section-head", self.name, str(index.stop)))
         else:
             note(("section", self.name))
-        return list.__getitem__(self, index)
+        return self._members[index]
 
     def __contains__(self, item: object) -> bool:
         note(("section", self.name))
-        return list.__contains__(self, item)
+        return item in self._members
 
 
 class TrackedSectionNav:
@@ -234,7 +235,7 @@ class TrackingHelpers(Helpers):
         note(("asset", name))
         return super().asset(name)
 
-    def section(self, name: str) -> list[Page]:
+    def section(self, name: str) -> Sequence[Page]:
         return TrackedSection(name, super().section(name))
 
     def page(self, rel: str) -> Page:

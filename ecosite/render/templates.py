@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def make_environment(templates_dir: Path, environment_class: type[jinja2.Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        cache_size=-1,  # every template kept, in a plain dict: the default LRU reorders itself on every lookup
     )
     env.filters["date"] = lambda value, fmt="%-d %B %Y": value.strftime(fmt) if value else ""
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
@@ -78,7 +80,7 @@ class Helpers:
             raise TemplateProblem(f"asset(): there is no static file `{name}`")
         return self.base + asset.output_path
 
-    def section(self, name: str) -> list[Page]:
+    def section(self, name: str) -> Sequence[Page]:
         return self.site.section(name)
 
     def page(self, rel: str) -> Page:
