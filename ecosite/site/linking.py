@@ -48,16 +48,13 @@ def link(config: SiteConfig, pages: list[Page], data: SiteData, assets: dict[str
     for check in link_checks:
         errors += check(site.pages, broken)
     for page in site.pages:
-        if page.parsed.tokens:  # none: generated, or rebuilt from the cache with its links resolved and body made
+        if page.parsed.tokens:  # a compiled page's links; none: generated, or rebuilt from the cache
             errors += markdown.resolve_links(page.parsed, page.rel, page.source.shown, page.body_line,
                                              targets.page, targets.static, site.warnings)
         if any(h.level == 1 for h in page.parsed.headings):
             site.warnings.append(ContentError(page.source.shown, page.body_line, "the body has a level-1 heading (#)",
                                               "start headings at ## : the page title is already the main heading"))
-    fail_if(errors)
-    for page in site.pages:
-        if page.parsed.tokens:
-            page.content = markdown.render(page.parsed)
+    fail_if(errors)  # the bodies' HTML, rendered before their links were known, is filled in by the caller
     return site
 
 
