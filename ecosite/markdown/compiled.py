@@ -46,10 +46,11 @@ entities (one can write a direction control, or hide a scheme from the scan for 
 _SETEXT = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)")  # a setext heading's underline (or an hr)
 _DROPPED_SCHEMES = ("script:", "file:", "data:")  # javascript:, vbscript:, file:, data:
 _SYMBOLS = ("(c)", "(r)", "(tm)")
+_LETTER = re.compile(r"[^\W\d_]")
 _DIRECTION_CONTROL = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _LITERAL_TEXT = re.compile(r"`|!\[")  # code spans and image descriptions: typeset by it, not by us
 _TYPESETTING = re.compile(r"[\"']|--|\.\.|\+-|[?!]{2}|,,")  # what smartquotes and replacements change
-_FOOTNOTE = re.compile(r"\[\^([^\]]*)\]")
+_FOOTNOTE = re.compile(r"\[\^([^\]]*)\]")  # a reference, or a note's label
 _DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]*\]:", re.MULTILINE)
 
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
@@ -116,21 +117,29 @@ def _reads_differently(body: str) -> bool:
             or any(symbol in lowered for symbol in _SYMBOLS)  # always © ® ™ there
             or ":" in body and any(scheme in lowered.replace("\\", "") for scheme in _DROPPED_SCHEMES)  # dropped
             or "^[" in body  # inline footnotes
-            or _quotes_outside_words(body)  # it leaves some straight (at the end of a block, in a table)
+            or _quotes_outside_words(body)  # it leaves some straight
             or _SETEXT.search("\n" + body) is not None  # with a setext heading it curls no quotes anywhere
             or _typeset_literally(body)
             or _footnotes_repeat(body))
 
 
 def _quotes_outside_words(body: str) -> bool:
-    """A double quote, or a single one that is not an apostrophe between two letters or digits."""
-    if '"' in body:
-        return True
-    at = body.find("'")
-    while at != -1:
-        if at == 0 or at + 1 == len(body) or not (body[at - 1].isalnum() and body[at + 1].isalnum()):
-            return True
-        at = body.find("'", at + 1)
+    """A quote (other than an apostrophe between two letters or digits) it may leave straight.
+
+    It curls a quote by its neighbours as markdown-it-py does, except where the quote starts or ends
+    the text of its block: there it looks into the block before or after (a quote opening a tight list
+    item, closing a paragraph, in a table cell). So every such quote needs a letter before it and one
+    after it on its own line, and no table or footnote on that line."""
+    for quote in ('"', "'"):
+        at = body.find(quote)
+        while at != -1:
+            if quote == '"' or at == 0 or at + 1 == len(body) or not (body[at - 1].isalnum() and body[at + 1].isalnum()):
+                start, end = body.rfind("\n", 0, at) + 1, body.find("\n", at)
+                line_end = len(body) if end == -1 else end
+                if not (_LETTER.search(body, start, at) and _LETTER.search(body, at + 1, line_end)) \
+                        or "|" in body[start:line_end] or body[start:line_end].lstrip().startswith("[^"):
+                    return True
+            at = body.find(quote, at + 1)
     return False
 
 
@@ -142,11 +151,12 @@ def _typeset_literally(body: str) -> bool:
 
 
 def _footnotes_repeat(body: str) -> bool:
-    """Anything but one reference to each footnote, before the notes: the two number the others differently."""
+    """Anything but one reference to each footnote, before the notes and in their order: markdown-it-py
+    numbers notes by their first reference, the compiled parser otherwise."""
     if "[^" not in body:
         return False
     labels = [label.lower() for label in _FOOTNOTE.findall(body)]
-    if any(labels.count(label) != 2 for label in set(labels)):
+    if any(labels.count(label) != 2 for label in set(labels)) or labels[:len(labels) // 2] != labels[len(labels) // 2:]:
         return True
     first = _DEFINITION.search(body)  # and no reference after the notes begin (one inside a note, say)
     return first is not None and body.count("[^", first.start()) != len(_DEFINITION.findall(body, first.start()))
