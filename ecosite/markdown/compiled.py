@@ -117,13 +117,13 @@ def _reads_differently(body: str) -> bool:
             or any(symbol in lowered for symbol in _SYMBOLS)  # always © ® ™ there
             or ":" in body and any(scheme in lowered.replace("\\", "") for scheme in _DROPPED_SCHEMES)  # dropped
             or "^[" in body  # inline footnotes
-            or _quotes_outside_words(body)  # it leaves some straight
+            or _quote_at_an_edge(body)  # it leaves some straight
             or _SETEXT.search("\n" + body) is not None  # with a setext heading it curls no quotes anywhere
             or _typeset_literally(body)
             or _footnotes_repeat(body))
 
 
-def _quotes_outside_words(body: str) -> bool:
+def _quote_at_an_edge(body: str) -> bool:
     """A quote (other than an apostrophe between two letters or digits) it may leave straight.
 
     It curls a quote by its neighbours as markdown-it-py does, except where the quote starts or ends
