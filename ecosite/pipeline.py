@@ -68,9 +68,11 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)
-    return BuildResult(build.site, build.files, build.copies, stages.reported(build), elapsed, timings,
-                       len(build.held), build.explained, bool(build.search_debt) or build.unchecked,
-                       stages.counts_of(build))
+    state = build.state  # a build that wrote has already counted what it reports, for the next one
+    counts, reported = ((state.counts, list(state.reported)) if state is not None and state.counts is not None
+                        else (stages.counts_of(build), stages.reported(build)))
+    return BuildResult(build.site, build.files, build.copies, reported, elapsed, timings, len(build.held),
+                       build.explained, bool(build.search_debt) or build.unchecked, counts)
 
 
 class Engine:
