@@ -4,11 +4,13 @@ the search bundle, and reproducible builds."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import feedparser
@@ -198,6 +200,28 @@ def test_the_search_bundle_is_built_and_can_be_switched_off(tmp_path: Path, buil
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "out/pagefind").exists()
     assert (tmp_path / "out/search/index.html").is_file()
+
+
+def indexed_text(out: Path) -> dict[str, str]:
+    """address -> the text the search index holds for that page (Pagefind's fragments, decoded)."""
+    texts = {}
+    for fragment in (out / "pagefind/fragment").iterdir():
+        record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        texts[record["url"]] = record["content"]
+    return texts
+
+
+def test_search_finds_a_page_by_its_own_words_not_the_titles_its_aside_lists(built_site: Path):
+    texts = indexed_text(built_site)
+    for address in ("/news/cancer-workforce-fund/", "/about/strategy/"):
+        html = (built_site / address.strip("/") / "index.html").read_text()
+        aside = re.search(r"<aside.*?</aside>", html, re.S)
+        listed = [unescape(text) for text in re.findall(r"<a [^>]*>([^<]+)</a>", aside.group(0))]
+        assert listed, f"{address} has an aside listing other pages"
+        main = unescape(re.sub(r"<[^>]+>", " ", re.split(r"<main[^>]*>", html)[1].split("<aside", 1)[0]))
+        title = unescape(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)).strip()
+        assert texts[address].startswith(title)  # the page's own words are indexed
+        assert [title for title in listed if title in texts[address] and title not in main] == []
 
 
 def test_two_builds_with_source_date_epoch_are_byte_identical(published: Path, tmp_path: Path):
