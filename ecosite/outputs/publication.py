@@ -49,7 +49,8 @@ class Publication:
 class Output:
     name: str
     wanted: Callable[[Project], bool]  # by the build options (--minify, --gzip, --no-search)
-    add: Callable[[Publication], None]
+    add: Callable[[Publication], Callable[[], None] | None]  # may return a function that waits for it to finish
+    waits: bool = False  # needs every output before it finished (gzip compresses their files)
 
 
 def always(project: Project) -> bool:

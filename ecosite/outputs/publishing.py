@@ -1,14 +1,16 @@
 """The publishing stage: what hosting and search engines need besides the pages, as one table of outputs.
 
 Runs after rendering, on the rendered files, in the table's order: redirect pages for old addresses,
-the Atom feed, sitemap.xml and robots.txt, then (when asked) minification, the search index (when
-the site has a page using templates/search.html) and gzip copies, so the index and the .gz files see
-the final pages. Adding an output is one module with a `publish(publication)` and one row here.
+(when asked) minification, the search index (when the site has a page using templates/search.html),
+the Atom feed, sitemap.xml and robots.txt, and (when asked) gzip copies, so the index and the .gz
+files see the final pages. The search index is made while the feed and the sitemap are: its
+`publish` returns a function that waits for it, called before gzip. Adding an output is one module
+with a `publish(publication)` and one row here.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 
 from ecosite.outputs import compress, feeds, minify, redirects, search, sitemap
@@ -18,11 +20,11 @@ from ecosite.site.model import Site
 
 OUTPUTS: tuple[Output, ...] = (
     Output("redirects", always, redirects.publish),
+    Output("minify", lambda project: project.minify, minify.publish),  # HTML only: not the feed or sitemap
+    Output("search", lambda project: project.search, search.publish),
     Output("feed", always, feeds.publish),
     Output("sitemap", always, sitemap.publish),
-    Output("minify", lambda project: project.minify, minify.publish),
-    Output("search", lambda project: project.search, search.publish),
-    Output("gzip", lambda project: project.gzip, compress.publish),
+    Output("gzip", lambda project: project.gzip, compress.publish, waits=True),
 )
 
 
@@ -37,9 +39,27 @@ def add_publishing_files(project: Project, site: Site, files: MutableMapping[str
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
     publication = Publication(project, site, files, copies, last=last, defer_search=defer_search,
                               search_debt=set(search_debt))
-    for output in OUTPUTS:
-        if output.wanted(project):
-            output.add(publication)
+    running: list[Callable[[], None]] = []  # outputs still being made alongside the next rows
+    try:
+        for output in OUTPUTS:
+            if output.wanted(project):
+                if output.waits:
+                    _finish(running)
+                if (finish := output.add(publication)) is not None:
+                    running.append(finish)
+    except BaseException:
+        for finish in running:  # no Pagefind left writing into a folder the failed build removes
+            try:
+                finish()
+            except BaseException:  # noqa: BLE001 - the first failure is the one reported
+                pass
+        raise
+    _finish(running)
     if not project.search:
         publication.search_debt = set()
     return publication
+
+
+def _finish(running: list[Callable[[], None]]) -> None:
+    while running:
+        running.pop(0)()

@@ -278,12 +278,14 @@ def search_pages(publication: Publication) -> set[str]:
     return {page.output_path for page in publication.site.pages if template_for(page, env) == SEARCH_TEMPLATE}
 
 
-def publish(publication: Publication) -> None:
+def publish(publication: Publication) -> Finish | None:
     """The Pagefind index of every page but the hidden ones and pages 2.. of a list; none without a search page.
 
     With the last build's output known (publication.last), only the shards holding a changed page are
     indexed again; the others are kept as they are. A deferring build (the preview's, before the reload)
-    keeps the last index as it is, whatever changed: the build that settles the debt decides again."""
+    keeps the last index as it is, whatever changed: the build that settles the debt decides again.
+    Pagefind runs in a thread while the outputs after this one are made; the Finish returned waits for
+    it and adds the bundles to the files (publishing calls it before gzip)."""
     files, last = publication.files, publication.last
     previous = read_shard_state(last.out, last.damaged) if last is not None else {}
     if last is not None and publication.defer_search and previous and (
@@ -291,20 +293,54 @@ def publish(publication: Publication) -> None:
         for name in [MANIFEST, SHARD_STATE, *(name for _, shard_files in previous.values() for name in shard_files)]:
             last.keep(name)  # served as it was until the build that settles the debt
         publication.search_debt |= last.touched
-        return
+        return None
     searching = search_pages(publication)
     if not searching:
-        return
+        return None
     lists = {page.output_path for page in publication.site.pages if page.source.kind == LIST_KIND}
     skipped = publication.hidden | searching | lists
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
     if last is None:  # every shard from scratch, in memory
-        files.update(search_bundles(files, to_index)[0])
-        return
-    bundles, written, kept = search_bundles(files, to_index, last.touched | publication.search_debt, previous,
-                                            last.path_of, write_to=last.out if last.writable else None,
-                                            scratch=publication.project.out)
-    publication.search_debt = set()
-    files.update(bundles)
-    for name in [*written, *kept]:
-        last.keep(name)
+        indexing = _Indexing(lambda: search_bundles(files, to_index))
+    else:
+        changed = last.touched | publication.search_debt
+        indexing = _Indexing(lambda: search_bundles(files, to_index, changed, previous, last.path_of,
+                                                    write_to=last.out if last.writable else None,
+                                                    scratch=publication.project.out))
+
+    def finish() -> None:
+        bundles, written, kept = indexing.result()
+        publication.search_debt = set()
+        files.update(bundles)
+        if last is not None:
+            for name in [*written, *kept]:
+                last.keep(name)
+    return finish
+
+
+Finish = Callable[[], None]
+
+
+class _Indexing:
+    """search_bundles in a thread of its own: it mostly waits for Pagefind, and the feed and sitemap
+    are made meanwhile. result() waits, and raises what the thread raised (a BuildError)."""
+
+    def __init__(self, work: Callable[[], tuple[dict[str, bytes], list[str], list[str]]]):
+        self._work = work
+        self._outcome: tuple[dict[str, bytes], list[str], list[str]] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ecosite-search", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the build's own thread by result()
+            self._error = exc
+
+    def result(self) -> tuple[dict[str, bytes], list[str], list[str]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._outcome is not None
+        return self._outcome

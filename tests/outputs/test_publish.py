@@ -337,6 +337,33 @@ def test_a_search_bundle_file_deleted_from_output_is_made_again_by_the_next_buil
     assert tree(project.out) == tree(clean)
 
 
+FAILING_PAGEFIND = [sys.executable, "-c", "import sys; sys.stderr.write('no space left for the index\\n'); sys.exit(3)"]
+
+
+def test_a_pagefind_failure_is_one_message_and_leaves_the_published_site_as_it_was(tmp_path: Path, monkeypatch):
+    """Pagefind runs while the feed and sitemap are made: its failure still stops the build, with its words."""
+    from ecosite.outputs import search
+    root = copy_project(REPO, tmp_path / "site")
+    for first_build in (True, False):
+        if not first_build:
+            monkeypatch.undo()
+            build(Project(root, root / "output"))
+            before = tree(root / "output")
+            mission = root / "content/about/mission.md"
+            mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+        monkeypatch.setattr(search, "_command", lambda: FAILING_PAGEFIND)
+        with pytest.raises(BuildError) as failure:
+            build(Project(root, root / "output"))
+        message = str(failure.value)
+        assert "Pagefind could not build the search index (no space left for the index)" in message
+        assert "--no-search" in message
+        if first_build:
+            assert not (root / "output").exists()
+        else:
+            assert tree(root / "output") == before
+    assert not list(tmp_path.glob("site/.output*")), "no staging folder is left behind"
+
+
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no memory-backed folder on this system")
 def test_the_search_index_staged_in_memory_or_on_disk_holds_the_same_pages_and_no_scratch_stays(
         tmp_path: Path, monkeypatch):
