@@ -26,6 +26,13 @@ class SectionNav:
         return self.total > len(self.pages)
 
 
+def shown(position: int, total: int, cap: int) -> slice:
+    """Which of a section's `total` pages the navigation beside the one at `position` lists: `cap` of
+    them, that page in the middle where the section's ends allow."""
+    start = max(0, min(position - cap // 2, total - cap))
+    return slice(start, start + cap)
+
+
 def section_nav(site: Site, page: Page, cap: int) -> SectionNav | None:
     """The navigation of a page of a section with other pages; None for index pages and lone pages."""
     position = site.position(page) if page.section else None
@@ -34,7 +41,6 @@ def section_nav(site: Site, page: Page, cap: int) -> SectionNav | None:
     members = site.members(page.section)
     if len(members) < 2:
         return None
-    start = max(0, min(position - cap // 2, len(members) - cap))
-    return SectionNav(site.by_rel.get(f"{page.section}/index.md"), members[start:start + cap], len(members),
-                      members[position - 1] if position > 0 else None,
+    return SectionNav(site.by_rel.get(f"{page.section}/index.md"), members[shown(position, len(members), cap)],
+                      len(members), members[position - 1] if position > 0 else None,
                       members[position + 1] if position + 1 < len(members) else None)
