@@ -110,7 +110,7 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     disk = functools.cache(lambda: _scratch(scratch))  # made only once a shard is staged on disk
     try:
         running: list[tuple[str, Path, Path, subprocess.Popen]] = []
-        for shard in sorted(set(shards) - kept):
+        for shard in sorted(set(shards) - kept, key=lambda shard: (-len(shards[shard]), shard)):  # largest first
             temporary = _staged(shard.replace("/", "-"), shards[shard], files, on_disk, ram, disk)
             bundle = write_to / shard if write_to else temporary / "bundle"
             running.append((shard, temporary, bundle, _start(temporary / "site", bundle)))

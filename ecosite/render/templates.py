@@ -6,6 +6,7 @@ reported as `templates/NAME:LINE: message`, never as a traceback.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from collections.abc import Sequence
@@ -44,9 +45,14 @@ def make_environment(templates_dir: Path, environment_class: type[jinja2.Environ
         keep_trailing_newline=True,
         cache_size=-1,  # every template kept, in a plain dict: the default LRU reorders itself on every lookup
     )
-    env.filters["date"] = lambda value, fmt="%-d %B %Y": value.strftime(fmt) if value else ""
+    env.filters["date"] = _formatted_date
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     return env
+
+
+@functools.lru_cache(maxsize=8192)  # a page's lists show a dozen dates, mostly the same few hundred
+def _formatted_date(value: object, fmt: str = "%-d %B %Y") -> str:
+    return value.strftime(fmt) if value else ""  # type: ignore[attr-defined]
 
 
 class Helpers:
