@@ -278,6 +278,9 @@ def search_pages(publication: Publication) -> set[str]:
     return {page.output_path for page in publication.site.pages if template_for(page, env) == SEARCH_TEMPLATE}
 
 
+Finish = Callable[[], None]  # waits for an output made alongside the next ones, and adds its files
+
+
 def publish(publication: Publication) -> Finish | None:
     """The Pagefind index of every page but the hidden ones and pages 2.. of a list; none without a search page.
 
@@ -316,9 +319,6 @@ def publish(publication: Publication) -> Finish | None:
             for name in [*written, *kept]:
                 last.keep(name)
     return finish
-
-
-Finish = Callable[[], None]
 
 
 class _Indexing:

@@ -11,6 +11,7 @@ import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -51,8 +52,8 @@ def make_environment(templates_dir: Path, environment_class: type[jinja2.Environ
 
 
 @functools.lru_cache(maxsize=8192)  # a page's lists show a dozen dates, mostly the same few hundred
-def _formatted_date(value: object, fmt: str = "%-d %B %Y") -> str:
-    return value.strftime(fmt) if value else ""  # type: ignore[attr-defined]
+def _formatted_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
+    return value.strftime(fmt) if value else ""
 
 
 class Helpers:
