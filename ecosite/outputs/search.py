@@ -27,6 +27,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
@@ -85,10 +86,13 @@ def read_shard_state(out: Path, damaged: AbstractSet[str] = frozenset()) -> dict
     return {shard: record for shard, record in shards.items() if damaged.isdisjoint(record[1])}
 
 
+Indexed = tuple[dict[str, bytes], list[str], list[str]]  # what search_bundles returns
+
+
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,
                    previous: dict[str, tuple[list[str], list[str]]] | None = None,
                    on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None,
-                   scratch: Path | None = None) -> tuple[dict[str, bytes], list[str], list[str]]:
+                   scratch: Path | None = None) -> Indexed:
     """Index the HTML files named in `to_index` (by their `<main>`), shard by shard.
 
     `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
@@ -304,15 +308,15 @@ def publish(publication: Publication) -> Finish | None:
     skipped = publication.hidden | searching | lists
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
     if last is None:  # every shard from scratch, in memory
-        indexing = _Indexing(lambda: search_bundles(files, to_index))
+        indexing = _in_a_thread(lambda: search_bundles(files, to_index))
     else:
         changed = last.touched | publication.search_debt
-        indexing = _Indexing(lambda: search_bundles(files, to_index, changed, previous, last.path_of,
-                                                    write_to=last.out if last.writable else None,
-                                                    scratch=publication.project.out))
+        indexing = _in_a_thread(lambda: search_bundles(files, to_index, changed, previous, last.path_of,
+                                                       write_to=last.out if last.writable else None,
+                                                       scratch=publication.project.out))
 
     def finish() -> None:
-        bundles, written, kept = indexing.result()
+        bundles, written, kept = indexing.result()  # raises what the thread raised (a BuildError)
         publication.search_debt = set()
         files.update(bundles)
         if last is not None:
@@ -321,26 +325,10 @@ def publish(publication: Publication) -> Finish | None:
     return finish
 
 
-class _Indexing:
-    """search_bundles in a thread of its own: it mostly waits for Pagefind, and the feed and sitemap
-    are made meanwhile. result() waits, and raises what the thread raised (a BuildError)."""
-
-    def __init__(self, work: Callable[[], tuple[dict[str, bytes], list[str], list[str]]]):
-        self._work = work
-        self._outcome: tuple[dict[str, bytes], list[str], list[str]] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="ecosite-search", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._outcome = self._work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the build's own thread by result()
-            self._error = exc
-
-    def result(self) -> tuple[dict[str, bytes], list[str], list[str]]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._outcome is not None
-        return self._outcome
+def _in_a_thread(work: Callable[[], Indexed]) -> Future[Indexed]:
+    """search_bundles mostly waits for Pagefind: it runs while the feed and sitemap are made."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecosite-search")
+    try:
+        return pool.submit(work)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one task

@@ -311,6 +311,7 @@ class Signatures:
         self.by_url = {page.url: page.rel for page in site.pages}
         self.memo: dict[Key, str] = {}
         self.kept: frozenset[str] = frozenset()  # the kinds of key taken from the last build (keep_front_matter)
+        self.orders: dict[str, tuple[list[str], dict[str, int], str | None]] = {}  # section -> _section_order
 
     def keep_front_matter(self, keys: list[Key], signatures: list[str], same_heading_ids: bool = False) -> None:
         """Take the last build's signatures of the front-matter keys as they are: checking each again
@@ -387,12 +388,12 @@ class Signatures:
                       rels[position + 1] if position + 1 < len(rels) else None, *listed)
 
     def _section_order(self, section: str) -> tuple[list[str], dict[str, int], str | None]:
-        orders = self.__dict__.setdefault("_orders", {})
-        if section not in orders:
+        """The section's page paths in order, each one's position, and its index page's path."""
+        if section not in self.orders:
             rels = [member.rel for member in self.site.members(section)]
             index = self.site.by_rel.get(f"{section}/index.md")
-            orders[section] = rels, {rel: number for number, rel in enumerate(rels)}, index.rel if index else None
-        return orders[section]
+            self.orders[section] = rels, {rel: number for number, rel in enumerate(rels)}, index.rel if index else None
+        return self.orders[section]
 
 
 def explain_key(key: Key) -> str:
