@@ -7,8 +7,10 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from html import unescape
 from pathlib import Path
@@ -364,6 +366,33 @@ def test_a_pagefind_failure_is_one_message_and_leaves_the_published_site_as_it_w
     assert said in message and "--no-search" in message
     assert tree(project.out) == before
     assert not list(tmp_path.glob("site/.output*")), "no staging folder is left behind"
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no memory-backed folder on this system")
+def test_pagefind_given_only_what_it_reads_makes_the_bundle_the_whole_pages_make(built_site: Path, tmp_path: Path):
+    """Each shard is indexed from its pages cut to <main> less its ignored asides: the same bundle, byte for
+    byte, as Pagefind makes from the whole pages, laid out in the same order (in memory, sorted)."""
+    from ecosite.outputs import search
+    shards = search.read_shard_state(built_site)
+    assert shards
+    for shard, (pages, files) in shards.items():
+        whole = Path(tempfile.mkdtemp(prefix="ecosite-test-", dir="/dev/shm"))
+        try:
+            for rel in pages:
+                (whole / "site" / rel).parent.mkdir(parents=True, exist_ok=True)
+                (whole / "site" / rel).write_bytes((built_site / rel).read_bytes())
+            subprocess.run([*search._command(), "--site", str(whole / "site"), "--output-path", str(whole / "bundle"),
+                            "--root-selector", "main", "--silent"], check=True, capture_output=True, timeout=120)
+            from_whole = {f"{shard}/{p.relative_to(whole / 'bundle').as_posix()}": p.read_bytes()
+                          for p in sorted((whole / "bundle").rglob("*")) if p.is_file()}
+        finally:
+            shutil.rmtree(whole)
+        assert from_whole == {name: (built_site / name).read_bytes() for name in files}
+    news = (built_site / "news/index.html").read_bytes()
+    read = search.what_pagefind_reads(news)
+    assert b"<main" in read and b'<nav class="site-nav"' not in read and len(read) < len(news) * 0.8
+    assert search.what_pagefind_reads(news + b"<main>x</main>") == news + b"<main>x</main>", \
+        "a page of another shape is given whole"
 
 
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no memory-backed folder on this system")
