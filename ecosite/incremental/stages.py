@@ -173,12 +173,23 @@ def rendering(build: Build) -> None:
 
 
 def publishing(build: Build) -> None:
-    """Redirects, feed, sitemap, search index, minify, gzip (outputs/), when any output changed."""
+    """Redirects, feed, sitemap, search index, minify, gzip (outputs/), when any output changed.
+
+    While Pagefind indexes, a build that writes also puts together what the next build will need of
+    this one (_remembered), which needs no published file: the writing stage adds what it wrote."""
     build.published, build.search_debt = build.old.published, build.old.search_debt
     if build.republish:
         before = set(build.files)
         publication = add_publishing_files(build.project, build.site, build.files, build.copies, last=build.files,
-                                           defer_search=build.defer_search, search_debt=build.old.search_debt)
+                                           defer_search=build.defer_search, search_debt=build.old.search_debt,
+                                           wait=False)
+        try:
+            if build.write:
+                build.remembered = _remembered(build)
+        except BaseException:
+            publication.abandon()
+            raise
+        publication.finish()
         build.published = [name for name in build.files if name not in before]
         build.search_debt = frozenset(publication.search_debt)
 
@@ -186,6 +197,7 @@ def publishing(build: Build) -> None:
 def writing(build: Build) -> None:
     """A cold build swaps its staging folder in; a rebuild changes in place only the files whose bytes differ,
     their names recorded in the journal first (write/in_place.py says what a kill can leave)."""
+    state = build.remembered or _remembered(build)
     project, files, copies, old, staged = build.project, build.files, build.copies, build.old, build.staged
     if staged is not None:
         build.journal.record(walk=True)  # swapped in before the cache is saved: the next build checks
@@ -203,14 +215,17 @@ def writing(build: Build) -> None:
         outputs.update(written_now)
     for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
         outputs[name] = stamp(project.out / name)
-    build.state = _remembered(build, outputs)
+    state.outputs, state.published, state.search_debt = outputs, build.published, build.search_debt
+    state.counts = counts_of(build)
+    build.state = state
     if build.republish:
         build.explained.update((name, "publishing: pages or files it lists changed") for name in build.published
                                if name in written_now)
 
 
-def _remembered(build: Build, outputs: dict) -> LastBuild:
-    """What the next build may reuse of this one."""
+def _remembered(build: Build) -> LastBuild:
+    """What the next build may reuse of this one, but for what writing and publishing leave (the files
+    written, their stamps, and the search index's debt): the writing stage adds those."""
     old, site, drafts = build.old, build.site, build.drafts
     state = LastBuild(old.signature, build.started_ns, build.stamps, build.digests, build.templates)
     state.pages = {page.rel: old.pages[page.rel] if page.rel in build.contents else _record(page)
@@ -230,10 +245,7 @@ def _remembered(build: Build, outputs: dict) -> LastBuild:
         state.key_sigs = [build.signatures(key) for key in state.keys]
     else:
         state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
-    state.outputs, state.copies = outputs, build.copy_digests
-    state.site_files, state.published = build.site_files, build.published
-    state.search_debt = build.search_debt
-    state.counts, state.reported = counts_of(build), reported(build)
+    state.copies, state.site_files, state.reported = build.copy_digests, build.site_files, reported(build)
     return state
 
 

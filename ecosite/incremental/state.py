@@ -108,6 +108,7 @@ class Build:
     republish: bool = field(init=False)
     files: OutputFiles = field(init=False)
     # publishing
+    remembered: LastBuild | None = None  # the state for the next build, less what writing leaves (stages._remembered)
     published: list[str] = field(init=False)
     search_debt: frozenset[str] = frozenset()
     defer_search: bool = False  # the preview: keep the search index as it is for now (outputs/publication.py)

@@ -40,9 +40,24 @@ class Publication:
     # was and the pages it is out of date for are added to `search_debt`, which a later build settles.
     defer_search: bool = False
     search_debt: set[str] = field(default_factory=set)
+    running: list[Callable[[], None]] = field(default_factory=list)  # outputs still being made (the search index)
 
     def __post_init__(self) -> None:
         self.hidden |= {page.output_path for page in self.site.pages if page.meta.draft}
+
+    def finish(self) -> None:
+        """Wait for the outputs still being made and add their files; raises the first one's failure."""
+        while self.running:
+            self.running.pop(0)()
+
+    def abandon(self) -> None:
+        """After another failure: wait for them all the same, so none is left writing into a folder the
+        failed build removes, and keep quiet about their own failures (the first one is the one reported)."""
+        while self.running:
+            try:
+                self.running.pop(0)()
+            except BaseException:  # noqa: BLE001 - see above
+                pass
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ Runs after rendering, on the rendered files, in the table's order: redirect page
 (when asked) minification, the search index (when the site has a page using templates/search.html),
 the Atom feed, sitemap.xml and robots.txt, and (when asked) gzip copies, so the index and the .gz
 files see the final pages. The search index is made while the feed and the sitemap are: its
-`publish` returns a function that waits for it, called before gzip. Adding an output is one module
+`publish` returns a function that waits for it, called before gzip, or (for a build that goes on
+to write) once the writing stage has done what needs no published file. Adding an output is one module
 with a `publish(publication)` and one row here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from ecosite.outputs import compress, feeds, minify, redirects, search, sitemap
@@ -30,36 +31,29 @@ OUTPUTS: tuple[Output, ...] = (
 
 def add_publishing_files(project: Project, site: Site, files: MutableMapping[str, bytes],
                          copies: dict[str, Path], last: LastOutput | None = None, defer_search: bool = False,
-                         search_debt: frozenset[str] = frozenset()) -> Publication:
+                         search_debt: frozenset[str] = frozenset(), wait: bool = True) -> Publication:
     """Add every wanted output to `files` in place; raises BuildError with every problem found.
 
     `last` (the build's OutputFiles) lets an output reuse what it made last time where nothing changed;
     `defer_search` and `search_debt` are the preview's (see Publication). Returns the publication, whose
-    `search_debt` says which pages the search index is still out of date for."""
+    `search_debt` says which pages the search index is still out of date for. With `wait` False an output
+    made alongside (the search index) may still be running: the caller does its own work meanwhile and
+    then calls `publication.finish()`, which adds its files (or `abandon()` after a failure of its own)."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
     publication = Publication(project, site, files, copies, last=last, defer_search=defer_search,
                               search_debt=set(search_debt))
-    running: list[Callable[[], None]] = []  # outputs still being made alongside the next rows
+    if not project.search:
+        publication.search_debt = set()
     try:
         for output in OUTPUTS:
             if output.wanted(project):
                 if output.waits:
-                    _finish(running)
+                    publication.finish()
                 if (finish := output.add(publication)) is not None:
-                    running.append(finish)
+                    publication.running.append(finish)
+        if wait:
+            publication.finish()
     except BaseException:
-        for finish in running:  # no Pagefind left writing into a folder the failed build removes
-            try:
-                finish()
-            except BaseException:  # noqa: BLE001 - the first failure is the one reported
-                pass
+        publication.abandon()  # no Pagefind left writing into a folder the failed build removes
         raise
-    _finish(running)
-    if not project.search:
-        publication.search_debt = set()
     return publication
-
-
-def _finish(running: list[Callable[[], None]]) -> None:
-    while running:
-        running.pop(0)()
