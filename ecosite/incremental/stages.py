@@ -176,7 +176,8 @@ def publishing(build: Build) -> None:
     """Redirects, feed, sitemap, search index, minify, gzip (outputs/), when any output changed.
 
     While Pagefind indexes, a build that writes also puts together what the next build will need of
-    this one (_remembered), which needs no published file: the writing stage adds what it wrote."""
+    this one (_remembered), which needs no published file, and prepares its cache file (cache.prepare):
+    the writing stage adds what it wrote (cache.WRITTEN)."""
     build.published, build.search_debt = build.old.published, build.old.search_debt
     if build.republish:
         before = set(build.files)
@@ -186,6 +187,8 @@ def publishing(build: Build) -> None:
         try:
             if build.write:
                 build.remembered = _remembered(build)
+                if build.persistent and not build.defer_search:  # (a deferring build saves no cache)
+                    cache.prepare(build.project.root, build.remembered)
         except BaseException:
             publication.abandon()
             raise
@@ -216,7 +219,7 @@ def writing(build: Build) -> None:
     for name in set(files.names) - set(outputs):  # e.g. a damaged file rewritten with the same bytes
         outputs[name] = stamp(project.out / name)
     state.outputs, state.published, state.search_debt = outputs, build.published, build.search_debt
-    state.counts = counts_of(build)
+    state.counts = counts_of(build)  # the fields of cache.WRITTEN: set only here
     build.state = state
     if build.republish:
         build.explained.update((name, "publishing: pages or files it lists changed") for name in build.published

@@ -11,6 +11,7 @@ from test_incremental import clean_build, make_site, page_text, tree
 from ecosite.cli import main
 from ecosite.commands.build import build
 from ecosite.incremental import cache
+from ecosite.pipeline import Engine
 from ecosite.project import Project
 
 
@@ -165,3 +166,16 @@ def test_buckets_left_by_a_save_killed_before_its_state_file_are_removed_by_the_
     build(project_of(site))
     assert not left.exists()
     assert tree(site / "output") == clean_build(site)
+
+
+def test_the_saved_cache_is_the_state_the_build_left_with_what_writing_added(site: Path):
+    """Most of the state file is pickled while Pagefind indexes, before the files are written: loaded back,
+    it is the state the engine kept, with the files written, their stamps and the counts of this build."""
+    engine = Engine(project_of(site))
+    engine.rebuild()
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "A sentence about zebras.", False))
+    (site / "content" / "guides" / "gamma.md").write_text(page_text("Gamma", "A page added since.", False))
+    engine.rebuild()
+    loaded = cache.load(site)
+    assert loaded == engine.state
+    assert "guides/gamma/index.html" in loaded.outputs and loaded.counts.pages == engine.state.counts.pages
