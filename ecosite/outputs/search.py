@@ -92,14 +92,15 @@ Indexed = tuple[dict[str, bytes], list[str], list[str]]  # what search_bundles r
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,
                    previous: dict[str, tuple[list[str], list[str]]] | None = None,
                    on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None,
-                   scratch: Path | None = None) -> Indexed:
+                   scratch: Path | None = None, on_started: Callable[[], None] = lambda: None) -> Indexed:
     """Index the HTML files named in `to_index` (by their `<main>`), shard by shard.
 
     `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
     a rebuild index only the shards that hold a changed page or gained or lost one; None indexes all.
     `on_disk(name)` gives the path of a page already written, to hard-link rather than copy into the
     folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full
-    build's staging folder) Pagefind writes the bundles there itself.
+    build's staging folder) Pagefind writes the bundles there itself. `on_started()` is called (perhaps
+    more than once) when as many Pagefind processes run as there are cores, or no shard is left to start.
     Returns the new bundle files in memory (the two records included), the names of those written to
     `write_to`, and the files of the shards kept as they were.
     """
@@ -119,10 +120,13 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
             bundle = write_to / shard if write_to else temporary / "bundle"
             running.append((shard, temporary, bundle, _start(temporary / "site", bundle)))
             if len(running) >= _parallel():
+                on_started()
                 _finish_shard(*running.pop(0), None if write_to else bundles, ram)
+        on_started()
         for job in running:
             _finish_shard(*job, None if write_to else bundles, ram)
     finally:
+        on_started()
         if disk.cache_info().currsize:
             _remove_later(disk())
         if ram is not None:
@@ -323,7 +327,9 @@ def publish(publication: Publication) -> Finish | None:
     indexed again; the others are kept as they are. A deferring build (the preview's, before the reload)
     keeps the last index as it is, whatever changed: the build that settles the debt decides again.
     Pagefind runs in a thread while the outputs after this one are made; the Finish returned waits for
-    it and adds the bundles to the files (publishing calls it before gzip)."""
+    it and adds the bundles to the files (publishing calls it before gzip). This returns once the first
+    shards are staged and indexing: staging a shard of 476 pages took 0.35-0.48 s while the feed and the
+    sitemap were made beside it (the thread waits for the interpreter after every file), 0.08 s alone."""
     files, last = publication.files, publication.last
     previous = read_shard_state(last.out, last.damaged) if last is not None else {}
     if last is not None and publication.defer_search and previous and (
@@ -338,13 +344,15 @@ def publish(publication: Publication) -> Finish | None:
     lists = {page.output_path for page in publication.site.pages if page.source.kind == LIST_KIND}
     skipped = publication.hidden | searching | lists
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
+    started = threading.Event()
     if last is None:  # every shard from scratch, in memory
-        indexing = _in_a_thread(lambda: search_bundles(files, to_index))
+        indexing = _in_a_thread(lambda: search_bundles(files, to_index, on_started=started.set))
     else:
         changed = last.touched | publication.search_debt
         indexing = _in_a_thread(lambda: search_bundles(files, to_index, changed, previous, last.path_of,
                                                        write_to=last.out if last.writable else None,
-                                                       scratch=publication.project.out))
+                                                       scratch=publication.project.out, on_started=started.set))
+    started.wait()  # the first shards are staged with no other Python work to share the interpreter with
 
     def finish() -> None:
         bundles, written, kept = indexing.result()  # raises what the thread raised (a BuildError)
