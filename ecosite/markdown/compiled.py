@@ -47,8 +47,6 @@ _SETEXT = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)")  # a setext heading's u
 _DROPPED_SCHEMES = ("script:", "file:", "data:")  # javascript:, vbscript:, file:, data:
 _SYMBOLS = ("(c)", "(r)", "(tm)")
 _LETTER = re.compile(r"[^\W\d_]")
-_DIRECTION_CONTROL = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
-_LITERAL_TEXT = re.compile(r"`|!\[")  # code spans and image descriptions: typeset by it, not by us
 _TYPESETTING = re.compile(r"[\"']|--|\.\.|\+-|[?!]{2}|,,")  # what smartquotes and replacements change
 _FOOTNOTE = re.compile(r"\[\^([^\]]*)\]")  # a reference, or a note's label
 _DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]*\]:", re.MULTILINE)
@@ -57,11 +55,10 @@ _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>')
 _TAG = re.compile(r"<[^>]*>")
 _FOOTNOTE_ITEM = re.compile(r'(<li id="fn\d+" class="footnote-item">)\n')  # mdit-py-plugins has no newline here
-_POSITIONED = re.compile(  # the compiled parser's HTML with `sourcepos`: each element tells its line
-    r'<(?:(p|h[1-6]|li|td|th) data-sourcepos="(\d+):[^"]*"'  # an element holding text, and its line
-    r'|a data-sourcepos="(\d+):[^"]*" href="([^"]*)"'  # a link, its line and address
-    r'|img data-sourcepos="(\d+):[^"]*" src="([^"]*)" alt="([^"]*)"'  # an image
-    r'|([a-z]+[1-6]?) data-sourcepos="[^"]*")')  # any other element
+_SOURCEPOS = re.compile(r' data-sourcepos="[^"]*"')  # the compiled parser's `sourcepos`: each element's lines
+_LINKED = re.compile(  # a link or an image, its line and its address
+    r'<(?:a data-sourcepos="(\d+):[^"]*" href="([^"]*)"|img data-sourcepos="(\d+):[^"]*" src="([^"]*)" alt="([^"]*)")')
+_BLOCK = re.compile(r'<(p|h[1-6]|li|td|th) data-sourcepos="(\d+):')  # an element holding text, and its line
 
 Link = tuple[str, str, str, int]  # (attribute, address, image description, 0-based line of its block)
 
@@ -72,34 +69,29 @@ def read(body: str) -> tuple[str, list[tuple[int, str]], list[Link]] | None:
     if not ENABLED or len(body) > LARGEST or _reads_differently(body):
         return None
     out = _PARSER.render(body)
-    if _DIRECTION_CONTROL.search(out):  # the budgeted path names the line
+    if not out.isascii() and any(control in out for control in BIDI_CONTROLS):  # the budgeted path names the line
         return None
     links: list[Link] = []
-    block_tag, block_line = "", 0  # the element holding the text read last, and the line it starts on
-    unsure = False
-
-    def located(match: re.Match) -> str:
-        """Drop each element's source position; keep its line for the links it holds; number each link."""
-        nonlocal block_tag, block_line, unsure
-        tag, line, link_line, href, image_line, src, alt, other = match.groups()
-        if tag is not None:
-            block_tag, block_line = tag, int(line) - 1
-            return f"<{tag}"
-        if other is not None:
-            return f"<{other}"
-        own = int(link_line if href is not None else image_line) - 1
+    pieces, done = [], 0
+    for match in _LINKED.finditer(out):  # each link numbered, with the line of the element holding it
+        link_line, href, image_line, src, alt = match.groups()
+        block_tag, block_line = _block_before(out, match.start())
         # The text of a tight list item has no element of its own: markdown-it-py gives the line where
         # that text starts, which is the item's own line only when the link is on it too.
-        unsure = unsure or (block_tag == "li" and own != block_line)
+        if block_tag == "li" and int(link_line if href is not None else image_line) - 1 != block_line:
+            return None  # not ours to place
         number = f"\x00{len(links)}\x00"
+        pieces.append(out[done:match.start()])
         if href is not None:
             links.append(("href", html.unescape(href), "", block_line))
-            return f'<a href="{number}"'
-        links.append(("src", html.unescape(src), html.unescape(alt), block_line))
-        return f'<img src="{number}" alt="{alt}"'
-
-    out = _POSITIONED.sub(located, out)
-    if unsure or out.count('<a href="') != out.count('<a href="\x00') + out.count('<a href="#fn') or \
+            pieces.append(f'<a href="{number}"')
+        else:
+            links.append(("src", html.unescape(src), html.unescape(alt), block_line))
+            pieces.append(f'<img src="{number}" alt="{alt}"')
+        done = match.end()
+    pieces.append(out[done:])
+    out = _SOURCEPOS.sub("", "".join(pieces))  # one pass in C: a callback for each element took 0.2 ms a page
+    if out.count('<a href="') != out.count('<a href="\x00') + out.count('<a href="#fn') or \
             out.count('<img src="') != out.count('<img src="\x00'):  # a link it gave no position: not ours to place
         return None
     headings = [(int(m.group(1)), _title(m.group(2))) for m in _HEADING.finditer(out)] if "<h" in out else []
@@ -108,12 +100,21 @@ def read(body: str) -> tuple[str, list[tuple[int, str]], list[Link]] | None:
     return out, headings, links
 
 
+def _block_before(out: str, at: int) -> tuple[str, int]:
+    """The last element holding text (p, hN, li, td, th) opened before `at`, and its 0-based line: looked
+    for backwards, tag by tag, from the link (a few tags back); ("", 0) before the first."""
+    while (at := out.rfind("<", 0, at)) != -1:
+        if block := _BLOCK.match(out, at):
+            return block.group(1), int(block.group(2)) - 1
+    return "", 0
+
+
 def _reads_differently(body: str) -> bool:
     """Whether the body holds something the compiled parser reads otherwise than markdown-it-py, or
     slowly; each test is a plain substring search where one will do (a page costs microseconds here)."""
     lowered = body.lower()
     return (body.count("]:") > DEFINITIONS  # link definitions: quadratic there
-            or _MARKUP.search(body) is not None
+            or ("<" in body or "&" in body) and _MARKUP.search(body) is not None
             or any(symbol in lowered for symbol in _SYMBOLS)  # always © ® ™ there
             or ":" in body and any(scheme in lowered.replace("\\", "") for scheme in _DROPPED_SCHEMES)  # dropped
             or "^[" in body  # inline footnotes
@@ -144,10 +145,10 @@ def _quote_at_an_edge(body: str) -> bool:
 
 
 def _typeset_literally(body: str) -> bool:
-    """A block with a code span or an image description and something smartquotes or replacements
-    would change: markdown-it-py leaves those alone, the compiled parser does not."""
-    return _LITERAL_TEXT.search(body) is not None and any(
-        _LITERAL_TEXT.search(block) and _TYPESETTING.search(block) for block in body.split("\n\n"))
+    """A block with a code span or an image description (a backtick, `![`) and something smartquotes or
+    replacements would change: markdown-it-py leaves those alone, the compiled parser does not."""
+    return ("`" in body or "![" in body) and any(
+        ("`" in block or "![" in block) and _TYPESETTING.search(block) for block in body.split("\n\n"))
 
 
 def _footnotes_repeat(body: str) -> bool:
