@@ -249,6 +249,7 @@ def _remembered(build: Build) -> LastBuild:
     else:
         state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
     state.copies, state.site_files, state.reported = build.copy_digests, build.site_files, reported(build)
+    state.section_orders = build.signatures.section_orders()
     return state
 
 
@@ -452,7 +453,7 @@ def _same_heading_ids(site: Site, reused: dict[str, str], old: LastBuild) -> boo
 def _dirty_pages(site: Site, old: LastBuild, signatures: Signatures, compiled: set[str],
                  damaged: set[str], edited: set[str], same_inputs: bool = False) -> tuple[list[Page], dict[str, str]]:
     """The pages to render again, and for each the input that made it necessary (--explain)."""
-    changed = set() if same_inputs else signatures.changed(old.keys, old.key_sigs)
+    changed = set() if same_inputs else signatures.changed(old.keys, old.key_sigs, old.section_orders)
     dirty, reasons = [], {}
     for page in site.pages:
         name = page.output_path

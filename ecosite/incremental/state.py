@@ -48,6 +48,7 @@ class LastBuild:
     data: dict[str, object] = field(default_factory=dict)  # data key -> validated record
     keys: list[Key] = field(default_factory=list)  # every dependency key, numbered
     key_sigs: list[str] = field(default_factory=list)  # each key's signature when last used
+    section_orders: dict[str, str] = field(default_factory=dict)  # section -> digest of its order (Signatures)
     deps: dict[str, frozenset[int]] = field(default_factory=dict)  # output -> numbers of the keys it read
     outputs: dict[str, Stamp | None] = field(default_factory=dict)  # every file written -> its stamp
     copies: dict[str, str] = field(default_factory=dict)  # asset output -> source digest

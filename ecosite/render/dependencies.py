@@ -312,6 +312,7 @@ class Signatures:
         self.memo: dict[Key, str] = {}
         self.kept: frozenset[str] = frozenset()  # the kinds of key taken from the last build (keep_front_matter)
         self.orders: dict[str, tuple[list[str], dict[str, int], str | None]] = {}  # section -> _section_order
+        self.order_digests: dict[str, str] | None = None  # section -> its order's digest (section_orders)
 
     def keep_front_matter(self, keys: list[Key], signatures: list[str], same_heading_ids: bool = False) -> None:
         """Take the last build's signatures of the front-matter keys as they are: checking each again
@@ -320,11 +321,32 @@ class Signatures:
         self.kept = FRONT_MATTER_KINDS | ({"pages-targets"} if same_heading_ids else set())
         self.memo.update((key, was) for key, was in zip(keys, signatures) if key[0] in self.kept)
 
-    def changed(self, keys: list[Key], signatures: list[str]) -> set[int]:
-        """The numbers of the keys whose signature is not the one given (the last build's), the kept ones skipped."""
-        kept = self.kept
-        return {number for number, (key, was) in enumerate(zip(keys, signatures))
-                if key[0] not in kept and self(key) != was}
+    def changed(self, keys: list[Key], signatures: list[str], section_orders: dict[str, str] | None = None
+                ) -> set[int]:
+        """The numbers of the keys whose signature is not the one given (the last build's), the kept ones
+        skipped. With the last build's `section_orders`, a page's neighbours in a section whose order is
+        as it was are as they were too: a title edit no longer works out every page's view of its section."""
+        kept, by_rel = self.kept, self.site.by_rel
+        same = {section for section, order in self.section_orders().items()
+                if section_orders and section_orders.get(section) == order}
+        numbers = set()
+        for number, (key, was) in enumerate(zip(keys, signatures)):
+            if key[0] in kept:
+                continue
+            if key[0] == "neighbours" and (page := by_rel.get(key[1])) is not None and page.section in same:
+                self.memo[key] = was
+            elif self(key) != was:
+                numbers.add(number)
+        return numbers
+
+    def section_orders(self) -> dict[str, str]:
+        """Each section's order as a digest (its pages' paths in order, its index page): all that
+        section_nav's view beside any of its pages is made of (`_neighbours`)."""
+        if self.order_digests is None:
+            orders = {section: self._section_order(section) for section in {p.section for p in self.site.pages}
+                      if section}
+            self.order_digests = {section: digest(index, *rels) for section, (rels, _, index) in sorted(orders.items())}
+        return self.order_digests
 
     def __call__(self, key: Key) -> str:
         if key not in self.memo:
