@@ -37,8 +37,8 @@ BUCKET_PREFIX = "pages-"
 # records are the same objects is not pickled again
 _buckets_on_disk: dict[Path, dict[int, tuple[str, dict[str, Any]]]] = {}
 
-# root -> (the state `prepare` was given, the first pickle of its state file), for `save` to use
-_prepared: dict[Path, tuple[Any, bytes]] = {}
+# root -> (the state `prepare` was given, the buckets it names, the first pickle of its state file), for `save`
+_prepared: dict[Path, tuple[Any, list[str], bytes]] = {}
 
 WRITTEN = ("outputs", "published", "search_debt", "counts")  # the state's fields the writing stage sets
 
@@ -90,7 +90,7 @@ def prepare(root: Path, state: Any) -> None:
     """Before the WRITTEN fields are set: write the page buckets that changed and pickle the rest, for
     `save` (a build that then fails leaves only bucket files no state file names, removed by the next save)."""
     try:
-        _prepared[root] = (state, _pickled(root, state))
+        _prepared[root] = (state, *_pickled(root, state))
     except OSError:  # a read-only project: `save` meets it again and the build goes on without a cache
         _prepared.pop(root, None)
 
@@ -98,10 +98,9 @@ def prepare(root: Path, state: Any) -> None:
 def save(root: Path, state: Any) -> None:
     """Write the state atomically (a killed build leaves the old cache or none, never half of one):
     first the page buckets that changed, under new names, then the state file naming them."""
-    prepared_for, first = _prepared.pop(root, (None, b""))
+    prepared_for, names, first = _prepared.pop(root, (None, [], b""))
     if prepared_for is not state:
-        first = _pickled(root, state)
-    names = [name for name, _ in (_buckets_on_disk[root][number] for number in range(PAGE_BUCKETS))]
+        names, first = _pickled(root, state)
     written = {field: getattr(state, field) for field in WRITTEN}
     folder = root / CACHE_DIR
     _write_atomically(folder, STATE_FILE, MAGIC + engine_fingerprint().encode("ascii") + b"\n" + first
@@ -111,8 +110,9 @@ def save(root: Path, state: Any) -> None:
             left.unlink(missing_ok=True)
 
 
-def _pickled(root: Path, state: Any) -> bytes:
-    """The changed page buckets written; the state less its pages and WRITTEN fields, pickled."""
+def _pickled(root: Path, state: Any) -> tuple[list[str], bytes]:
+    """The changed page buckets written: their names, and the state less its pages and WRITTEN fields,
+    pickled with them."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
     split: dict[int, dict[str, Any]] = {number: {} for number in range(PAGE_BUCKETS)}
@@ -133,7 +133,7 @@ def _pickled(root: Path, state: Any) -> bytes:
     for field in WRITTEN:
         setattr(rest, field, None)
     names = [buckets[number][0] for number in range(PAGE_BUCKETS)]
-    return pickle.dumps((rest, names, list(state.pages)), protocol=pickle.HIGHEST_PROTOCOL)
+    return names, pickle.dumps((rest, names, list(state.pages)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _same_records(saved: dict[str, Any], records: dict[str, Any]) -> bool:

@@ -4,9 +4,9 @@ Runs after rendering, on the rendered files, in the table's order: redirect page
 (when asked) minification, the search index (when the site has a page using templates/search.html),
 the Atom feed, sitemap.xml and robots.txt, and (when asked) gzip copies, so the index and the .gz
 files see the final pages. The search index is made while the feed and the sitemap are: its
-`publish` returns a function that waits for it, called before gzip, or (for a build that goes on
-to write) once the writing stage has done what needs no published file. Adding an output is one module
-with a `publish(publication)` and one row here.
+`publish` returns a function that waits for it, called before gzip or at the end, or by the caller
+once it has done its own work alongside (`wait=False`: the publishing stage makes the state for the next
+build meanwhile). Adding an output is one module with a `publish(publication)` and one row here.
 """
 
 from __future__ import annotations

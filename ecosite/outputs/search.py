@@ -100,7 +100,7 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     `on_disk(name)` gives the path of a page already written, to hard-link rather than copy into the
     folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full
     build's staging folder) Pagefind writes the bundles there itself. `on_started()` is called (perhaps
-    more than once) when as many Pagefind processes run as there are cores, or no shard is left to start.
+    more than once) once as many Pagefind processes run as there are cores, or no shard is left to start.
     Returns the new bundle files in memory (the two records included), the names of those written to
     `write_to`, and the files of the shards kept as they were.
     """
@@ -126,7 +126,6 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
         for job in running:
             _finish_shard(*job, None if write_to else bundles, ram)
     finally:
-        on_started()
         if disk.cache_info().currsize:
             _remove_later(disk())
         if ram is not None:
@@ -345,13 +344,17 @@ def publish(publication: Publication) -> Finish | None:
     skipped = publication.hidden | searching | lists
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
     started = threading.Event()
-    if last is None:  # every shard from scratch, in memory
-        indexing = _in_a_thread(lambda: search_bundles(files, to_index, on_started=started.set))
-    else:
-        changed = last.touched | publication.search_debt
-        indexing = _in_a_thread(lambda: search_bundles(files, to_index, changed, previous, last.path_of,
-                                                       write_to=last.out if last.writable else None,
-                                                       scratch=publication.project.out, on_started=started.set))
+
+    def index() -> Indexed:
+        try:
+            if last is None:  # every shard from scratch, in memory
+                return search_bundles(files, to_index, on_started=started.set)
+            return search_bundles(files, to_index, last.touched | publication.search_debt, previous, last.path_of,
+                                  write_to=last.out if last.writable else None, scratch=publication.project.out,
+                                  on_started=started.set)
+        finally:
+            started.set()  # a failure too: it is raised by finish()
+    indexing = _in_a_thread(index)
     started.wait()  # the first shards are staged with no other Python work to share the interpreter with
 
     def finish() -> None:
