@@ -249,7 +249,7 @@ def _remembered(build: Build) -> LastBuild:
     else:
         state.keys, state.deps, state.key_sigs = old.keys, old.deps, old.key_sigs
     state.copies, state.site_files, state.reported = build.copy_digests, build.site_files, reported(build)
-    state.section_orders = build.signatures.section_orders()
+    state.section_orders = build.signatures.section_orders(old.section_orders)
     return state
 
 

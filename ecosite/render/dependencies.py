@@ -328,7 +328,7 @@ class Signatures:
         as it was are as they were too: a title edit no longer works out every page's view of its section."""
         kept, by_rel = self.kept, self.site.by_rel
         same = {section for section, order in self.section_orders().items()
-                if section_orders and section_orders.get(section) == order}
+                if section_orders.get(section) == order} if section_orders and "neighbours" not in kept else set()
         numbers = set()
         for number, (key, was) in enumerate(zip(keys, signatures)):
             if key[0] in kept:
@@ -339,9 +339,12 @@ class Signatures:
                 numbers.add(number)
         return numbers
 
-    def section_orders(self) -> dict[str, str]:
+    def section_orders(self, old: dict[str, str] | None = None) -> dict[str, str]:
         """Each section's order as a digest (its pages' paths in order, its index page): all that
-        section_nav's view beside any of its pages is made of (`_neighbours`)."""
+        section_nav's view beside any of its pages is made of (`_neighbours`). With the front matter
+        kept as it was (no page's changed, none added or removed), the orders are `old`, unsorted again."""
+        if old is not None and "neighbours" in self.kept:
+            return old
         if self.order_digests is None:
             orders = {section: self._section_order(section) for section in {p.section for p in self.site.pages}
                       if section}
