@@ -182,8 +182,7 @@ def publishing(build: Build) -> None:
     if build.republish:
         before = set(build.files)
         publication = add_publishing_files(build.project, build.site, build.files, build.copies, last=build.files,
-                                           defer_search=build.defer_search, search_debt=build.old.search_debt,
-                                           wait=False)
+                                           defer_search=build.defer_search, search_debt=build.old.search_debt)
         try:
             if build.write:
                 build.remembered = _remembered(build)

@@ -4,9 +4,9 @@ Runs after rendering, on the rendered files, in the table's order: redirect page
 (when asked) minification, the search index (when the site has a page using templates/search.html),
 the Atom feed, sitemap.xml and robots.txt, and (when asked) gzip copies, so the index and the .gz
 files see the final pages. The search index is made while the feed and the sitemap are: its
-`publish` returns a function that waits for it, called before gzip or at the end, or by the caller
-once it has done its own work alongside (`wait=False`: the publishing stage makes the state for the next
-build meanwhile). Adding an output is one module with a `publish(publication)` and one row here.
+`publish` returns a function that waits for it, called before gzip, or by the caller once it has done
+its own work alongside (the publishing stage makes the state for the next build meanwhile). Adding an
+output is one module with a `publish(publication)` and one row here.
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ OUTPUTS: tuple[Output, ...] = (
 
 def add_publishing_files(project: Project, site: Site, files: MutableMapping[str, bytes],
                          copies: dict[str, Path], last: LastOutput | None = None, defer_search: bool = False,
-                         search_debt: frozenset[str] = frozenset(), wait: bool = True) -> Publication:
+                         search_debt: frozenset[str] = frozenset()) -> Publication:
     """Add every wanted output to `files` in place; raises BuildError with every problem found.
 
     `last` (the build's OutputFiles) lets an output reuse what it made last time where nothing changed;
     `defer_search` and `search_debt` are the preview's (see Publication). Returns the publication, whose
-    `search_debt` says which pages the search index is still out of date for. With `wait` False an output
-    made alongside (the search index) may still be running: the caller does its own work meanwhile and
-    then calls `publication.finish()`, which adds its files (or `abandon()` after a failure of its own)."""
+    `search_debt` says which pages the search index is still out of date for. An output made alongside
+    (the search index) may still be running: the caller does its own work meanwhile and then calls
+    `publication.finish()`, which adds its files (or `abandon()` after a failure of its own)."""
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is reported even when no date needs it
     publication = Publication(project, site, files, copies, last=last, defer_search=defer_search,
                               search_debt=set(search_debt))
@@ -51,8 +51,6 @@ def add_publishing_files(project: Project, site: Site, files: MutableMapping[str
                     publication.finish()
                 if (finish := output.add(publication)) is not None:
                     publication.running.append(finish)
-        if wait:
-            publication.finish()
     except BaseException:
         publication.abandon()  # no Pagefind left writing into a folder the failed build removes
         raise
