@@ -115,10 +115,13 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     disk = functools.cache(lambda: _scratch(scratch))  # made only once a shard is staged on disk
     try:
         running: list[tuple[str, Path, Path, subprocess.Popen]] = []
-        for shard in sorted(set(shards) - kept, key=lambda shard: (-len(shards[shard]), shard)):  # largest first
+        order = sorted(set(shards) - kept, key=lambda shard: (-len(shards[shard]), shard))  # largest first
+        cores = _cores_to_pin(len(order))
+        for number, shard in enumerate(order):
             temporary = _staged(shard.replace("/", "-"), shards[shard], files, on_disk, ram, disk)
             bundle = write_to / shard if write_to else temporary / "bundle"
-            running.append((shard, temporary, bundle, _start(temporary / "site", bundle)))
+            core = cores[number % len(cores)] if cores else None
+            running.append((shard, temporary, bundle, _start(temporary / "site", bundle, core)))
             if len(running) >= _parallel():
                 on_started()
                 _finish_shard(*running.pop(0), None if write_to else bundles, ram)
@@ -278,8 +281,19 @@ def finish_cleanup() -> None:
         _cleanups.pop().join()
 
 
-def _start(site: Path, bundle: Path) -> subprocess.Popen:
-    command = [*_command(), "--site", str(site), "--output-path", str(bundle),
+def _cores_to_pin(shards: int) -> list[int]:
+    """The cores to give the shards' Pagefind processes, one each in turn (`taskset`): two processes each
+    free to use every core made a cold build of 10,000 pages 3 % slower (pairs taken in turn, 1.020-1.044).
+    None for fewer shards than two a core, where one process runs alone much of the time and wants them all."""
+    if shards < 2 * _parallel() or not hasattr(os, "sched_getaffinity") or not shutil.which("taskset"):
+        return []
+    cores = sorted(os.sched_getaffinity(0))
+    return cores if len(cores) > 1 else []
+
+
+def _start(site: Path, bundle: Path, core: int | None = None) -> subprocess.Popen:
+    pin = ["taskset", "-c", str(core)] if core is not None else []
+    command = [*pin, *_command(), "--site", str(site), "--output-path", str(bundle),
                "--root-selector", "main", "--silent"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
