@@ -24,8 +24,10 @@ def test_shards_hold_every_page_once_in_runs_of_bounded_size():
     assert sorted(page for pages in shards.values() for page in pages) == paths
     assert list(shards)[0] == search.BUNDLE_DIR  # the search page's own bundle comes first
     sizes = [len(pages) for pages in shards.values()]
-    assert all(search.SHARD_PAGES // 4 <= size <= search.SHARD_PAGES * 4 for size in sizes[:-1]), sizes
-    assert 10 <= len(shards) <= 60
+    assert all(search.SHARD_PAGES * 3 // 4 <= size <= search.SHARD_PAGES * 2 for size in sizes[:-1]), sizes
+    assert 10_000 / search.SHARD_PAGES / 1.25 <= len(shards) <= 10_000 / search.SHARD_PAGES * 1.25
+    edited_shard_pages = sum(size * size for size in sizes) / 10_000  # the shard of a page picked at random
+    assert edited_shard_pages <= search.SHARD_PAGES * 1.25, edited_shard_pages
 
 
 def test_adding_or_removing_a_page_changes_only_the_shard_it_falls_in():
