@@ -55,10 +55,10 @@ def shards_of(pages: list[str]) -> dict[str, list[str]]:
     one path in 400) the shard of a page picked at random held 570-690 pages on average, up to 1,430, and
     1,058 pages of a 1,155-page section sat in one; now 380-440, up to 800."""
     runs: list[list[str]] = [[]]
-    shortest, longest, one_in = SHARD_PAGES * 3 // 4, SHARD_PAGES * 2, max(1, SHARD_PAGES // 4)
+    shortest, longest, one_in = max(1, SHARD_PAGES * 3 // 4), SHARD_PAGES * 2, max(1, SHARD_PAGES // 4)
     for rel in sorted(pages):
         run = runs[-1]
-        if len(run) >= longest or len(run) >= max(1, shortest) and _hash(rel) % one_in == 0:
+        if len(run) >= longest or len(run) >= shortest and _hash(rel) % one_in == 0:
             runs.append(run := [])
         run.append(rel)
     return {BUNDLE_DIR if number == 0 else f"{BUNDLE_DIR}/shard-{_hash(run[0]):016x}": run
