@@ -33,7 +33,6 @@ from pathlib import Path
 from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
 from ecosite.project import remove_abandoned, scratch_path
-from ecosite.render.templates import make_environment, template_for
 from ecosite.site.model import LIST_KIND
 
 BUNDLE_DIR = "pagefind"
@@ -329,9 +328,10 @@ def _finish(shard: str, bundle: Path, process: subprocess.Popen, bundles: dict[s
 
 
 def search_pages(publication: Publication) -> set[str]:
-    """The search page itself is not worth finding through search."""
-    env = make_environment(publication.project.templates_dir)
-    return {page.output_path for page in publication.site.pages if template_for(page, env) == SEARCH_TEMPLATE}
+    """The search page itself is not worth finding through search. Only front matter can give a page
+    search.html (template_for's fallbacks are home.html, 404.html and SECTION/...): a template
+    environment asked for every page's template took 25 ms of each rebuild at 10,000 pages."""
+    return {page.output_path for page in publication.site.pages if page.meta.template == SEARCH_TEMPLATE}
 
 
 Finish = Callable[[], None]  # waits for an output made alongside the next ones, and adds its files

@@ -226,6 +226,14 @@ def test_search_finds_a_page_by_its_own_words_not_the_titles_its_aside_lists(bui
         assert [other for other in listed if other in texts[address] and other not in main] == []
 
 
+def test_the_search_index_holds_every_page_but_the_search_page_and_redirects(built_site: Path):
+    indexed = set(indexed_text(built_site))
+    assert "/search/" not in indexed
+    assert "/about/strategy/" in indexed and "/networks/workforce/" in indexed
+    redirects = [line.split()[0] for line in (built_site / "_redirects").read_text().splitlines() if line.strip()]
+    assert redirects and indexed.isdisjoint(redirects)
+
+
 def test_two_builds_with_source_date_epoch_are_byte_identical(published: Path, tmp_path: Path):
     """The second build runs from the command line, in another process with another hash seed."""
     result = run_cli("build", "--out", str(tmp_path / "again"), "--base-url", PREFIXED, "--minify", "--gzip",
