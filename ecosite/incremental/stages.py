@@ -19,6 +19,7 @@ import jinja2
 
 from ecosite import registry
 from ecosite.content.config import SiteConfig, load_config
+from ecosite.content.documents import read_bytes
 from ecosite.content.sources import Source, discover
 from ecosite.errors import BuildError, ContentError, fail_if
 from ecosite.incremental import cache
@@ -278,7 +279,7 @@ def nothing_to_do(build: Build) -> bool:
 
 
 def _content_digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return hashlib.blake2b(read_bytes(path), digest_size=16).hexdigest()
 
 
 def _is_generated(page: Page) -> bool:
