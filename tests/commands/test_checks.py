@@ -11,6 +11,7 @@ from conftest import REPO, SITES, copy_project
 
 from ecosite.cli import main
 from ecosite.commands.build import build
+from ecosite.incremental import workers
 from ecosite.project import Project
 
 
@@ -165,3 +166,18 @@ def test_a_search_page_built_without_its_index_is_reported_with_the_fix(check, t
     assert result.returncode == 1
     assert ("content/search.md:1: the link /pagefind/pagefind-ui.js leads to no page or file in the output "
             "(in search/index.html) - the search index is missing: build without --no-search") in result.stderr
+
+
+def test_a_check_spread_over_worker_processes_reports_what_one_process_reports(check, small: Path, monkeypatch):
+    out = built(small)
+    (out / "networks/beta-network/index.html").unlink()
+    alpha = out / "networks/alpha/index.html"
+    alpha.write_text(alpha.read_text().replace('id="aims"', 'id="goals"'))
+    monkeypatch.setenv("ECOSITE_JOBS", "1")
+    alone = check("--root", str(small), cwd=small)
+    monkeypatch.setenv("ECOSITE_JOBS", "2")
+    monkeypatch.setattr(workers, "POOL_THRESHOLD", 1)  # a tuning constant: workers for a site of four pages
+    spread = check("--root", str(small), cwd=small)
+    assert (spread.returncode, spread.stdout, spread.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert "content/index.md:8: the link /networks/alpha/#aims names #aims" in spread.stderr
+    assert spread.stdout == "Check failed: 4 pages, 4 errors, 0 warnings.\n"
