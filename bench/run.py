@@ -9,6 +9,7 @@ so peak memory is that scenario's alone:
   cold        `ecosite build` with no cache, default flags (search index included unless --no-search)
   search-alone  the search index of the cold build's pages made on its own, as the build makes it (the
               pages in memory, in shards, a Pagefind process a core): the floor Pagefind sets for cold
+  check       `ecosite check` of the cold build's output (links, anchors, alt text, titles), which must pass
   no-op       a rebuild with nothing changed
   body-edit   a rebuild after adding a sentence to one page's body
   title-edit  a rebuild after changing that page's title
@@ -53,13 +54,13 @@ sys.path.insert(0, os.environ.get("ECOSITE_BENCH_ENGINE", str(HERE.parent)))
 
 # In the order they run: search-alone reads the cold build's output, and the cold builds after delete set
 # aside the output and cache the rebuilds before them use.
-SCENARIOS = ("loop", "cold", "search-alone", "no-op", "body-edit", "title-edit", "add", "delete", "cold-no-search",
-             "cold-1cpu", "template", "hugo")
-DEFAULT_SCENARIOS = ("loop", "cold", "search-alone", "no-op", "body-edit", "title-edit", "add", "delete",
+SCENARIOS = ("loop", "cold", "search-alone", "check", "no-op", "body-edit", "title-edit", "add", "delete",
+             "cold-no-search", "cold-1cpu", "template", "hugo")
+DEFAULT_SCENARIOS = ("loop", "cold", "search-alone", "check", "no-op", "body-edit", "title-edit", "add", "delete",
                      "cold-no-search", "hugo")
 ONE_SECTION = ("loop", "cold", "search-alone", "body-edit", "title-edit", "cold-no-search", "hugo")
 # Measured --best-of times, the fastest kept: every scenario that repeats as it is (add and delete undo each other)
-REPEATED = ("loop", "cold", "search-alone", "hugo", "no-op", "body-edit", "title-edit", "cold-no-search")
+REPEATED = ("loop", "cold", "search-alone", "check", "hugo", "no-op", "body-edit", "title-edit", "cold-no-search")
 REBUILDS = ("no-op", "body-edit", "title-edit", "add", "delete", "template")
 ADDED_PAGE = "bench-added-page.md"
 TIMEOUT_SECONDS = 1800
@@ -195,6 +196,8 @@ def run_scenario(scenario: str, root: Path, out: Path, search: bool) -> dict:
         return {"seconds": seconds, "peak_mb": peak_mb(), "pages": pages}
     if scenario == "search-alone":
         return search_alone(out)
+    if scenario == "check":
+        return check(root, out)
     prepare(scenario, root)
     from ecosite.commands.build import build
     from ecosite.project import Project
@@ -218,6 +221,17 @@ def search_alone(out: Path) -> dict:
     started = time.perf_counter()
     search.search_bundles(files, pages)
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "pages": len(pages)}
+
+
+def check(root: Path, out: Path) -> dict:
+    """`ecosite check` of the cold build's output, as the command runs it; a finding fails the benchmark."""
+    from ecosite.commands.check import check_output
+    started = time.perf_counter()
+    report = check_output(out, root)
+    seconds = time.perf_counter() - started
+    if report.errors:
+        raise SystemExit(f"the check found {len(report.errors)} errors in the cold build, the first: {report.errors[0]}")
+    return {"seconds": seconds, "peak_mb": peak_mb(), "pages": report.pages}
 
 
 def measure(scenario: str, root: Path, out: Path, search: bool) -> dict:
