@@ -168,7 +168,12 @@ def detect_base_url(out: Path) -> str | None:
     home = out / "index.html"
     if not home.is_file():
         return None
-    return scan_page(home.read_text("utf-8", errors="replace")).canonical
+    return scanned_file(home).canonical
+
+
+def scanned_file(path: Path) -> ScannedPage:
+    """A built page read as a browser would take it: bytes that are not UTF-8 become U+FFFD."""
+    return scan_page(path.read_text("utf-8", errors="replace"))
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ class Checker:
 
     def page(self, rel: str) -> ScannedPage:
         if rel not in self.scanned:
-            self.scanned[rel] = scan_page((self.out / rel).read_text("utf-8", errors="replace"))
+            self.scanned[rel] = scanned_file(self.out / rel)
         return self.scanned[rel]
 
     def scan_all(self, pages: list[str]) -> None:
@@ -208,7 +213,7 @@ class Checker:
         out = self.out
 
         def scan(some: list[str]) -> list[tuple[str, ScannedPage]]:
-            return [(rel, scan_page((out / rel).read_text("utf-8", errors="replace"))) for rel in some]
+            return [(rel, scanned_file(out / rel)) for rel in some]
         for scanned in map_chunks(scan, pages):
             self.scanned.update(scanned)
 
