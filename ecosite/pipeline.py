@@ -20,6 +20,7 @@ from ecosite.incremental.build_record import record_build
 from ecosite.incremental.state import Build, BuildResult, LastBuild
 from ecosite.outputs import search
 from ecosite.project import Project, StageCallback, quiet
+from ecosite.site.model import Site
 from ecosite.write.failures import os_failure
 from ecosite.write.in_place import Journal, Stamp, stamp
 
@@ -129,6 +130,19 @@ class Engine:
                 raise
             finally:
                 self.walked = build.walked
+
+    def linked_site(self) -> Site:
+        """The site discovered, read and linked, and nothing more: no rendering, publishing or writing."""
+        build = Build(self.project, self.previous, False, False, False, None, self.journal, None)
+        with collector.paused():
+            try:
+                for stage in STAGES:
+                    stage.run(build)
+                    if stage.name == "linking":
+                        break
+            except OSError as refused:
+                raise os_failure(refused, build.project.out) from None
+        return build.site
 
     def _run(self, build: Build, write: bool, on_stage: StageCallback) -> BuildResult:
         result = run(build, STAGES if write else STAGES[:-1], on_stage)

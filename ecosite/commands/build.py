@@ -11,6 +11,7 @@ from ecosite.incremental.state import BuildResult
 from ecosite.pipeline import Engine
 from ecosite.progress import BuildProgress
 from ecosite.project import Project, StageCallback, quiet
+from ecosite.site.model import Site
 from ecosite.write.staging import OutputRefused, check_out_dir
 
 
@@ -26,6 +27,13 @@ def build(project: Project, on_stage: StageCallback = quiet, only_report: bool =
 def generate(project: Project, on_stage: StageCallback = quiet) -> BuildResult:
     """Every stage except writing, from nothing: the files a clean build would write; output/ is not touched."""
     return Engine(project, persistent=False).rebuild(on_stage=on_stage, write=False)
+
+
+def linked_site(project: Project) -> Site:
+    """The site read and linked from nothing, neither rendered nor written: every page's source, address
+    and link lines, which is what `ecosite check` needs to name a finding's Markdown line, in half the
+    time of `generate`."""
+    return Engine(project, persistent=False).linked_site()
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from ecosite.commands.build import generate
+from ecosite.commands.build import linked_site
 from ecosite.commands.options import add_root
 from ecosite.commands.page_scan import ScannedPage, scan_page
 from ecosite.errors import BuildError, ContentError
@@ -118,18 +118,17 @@ def _newest(folder: Path) -> tuple[int, Path | None]:
 
 
 def source_map(root: Path | None, base_url: str | None) -> dict[str, Origin]:
-    """output path -> the source that produced it, from an in-memory build of the project."""
+    """output path -> the source that produced it, from the project read and linked in memory."""
     if root is None:
         return {}
     project = Project(root, root / "output", base_url)
     project.search = False
     try:
-        result = generate(project)
+        site = linked_site(project)
     except BuildError:
         return {}  # the build reports those itself; the check still runs, without sources
     origins: dict[str, Origin] = {}
-    assert result.site is not None  # generate always links the site
-    for page in result.site.pages:
+    for page in site.pages:
         origin = Origin(page.source.shown, 0, _read(page.source.path), _link_lines(page))
         origins[page.output_path] = origin
         for alias in page.meta.aliases:
