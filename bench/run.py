@@ -36,6 +36,7 @@ Each site's own table adds `process s` for ecosite's scenarios: its measuring pr
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -236,6 +237,7 @@ def check(root: Path, out: Path) -> dict:
 
 def measure(scenario: str, root: Path, out: Path, search: bool) -> dict:
     env = dict(os.environ, ECOSITE_BENCH_ENGINE=str(out.parent / "engine"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the process column as a user's Python runs it: from bytecode
     if scenario == "cold-1cpu":
         env["ECOSITE_JOBS"] = "1"
     command = [sys.executable, __file__, "--child", scenario, str(root), str(out)] + ([] if search else ["--no-search"])
@@ -350,6 +352,7 @@ def main() -> int:
             if (HERE.parent / part).is_dir():
                 shutil.copytree(HERE.parent / part, parent / "engine" / part,
                                 ignore=shutil.ignore_patterns("__pycache__", ".ecosite-cache"), dirs_exist_ok=True)
+        compileall.compile_dir(parent / "engine" / "ecosite", quiet=1)  # what a user's first run leaves
         for title, size, layout in sites:
             root = synth.write_site(parent / f"site-{layout}-{size}", size, args.seed, layout, parent / "engine")
             results = runs[title] = {}
