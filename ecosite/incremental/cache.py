@@ -8,7 +8,8 @@ read back, is ignored and the next build starts cold and rewrites it.
 The compiled pages (`state.pages`, most of the cache's bytes) are kept apart, in PAGE_BUCKETS files
 chosen by a hash of each page's path and named by a digest of their bytes, so that saving after an edit
 rewrites only the buckets whose pages changed (at 10,000 pages a whole save took 0.6 s). The state file
-names its buckets and is replaced last, so a killed save leaves the old cache whole.
+names its buckets and is replaced last, so a killed save leaves the old cache whole. The buckets are
+read only when a build gets past discovering (`PagesOnDisk`).
 
 The state file holds two pickles: the state less what the writing stage adds (WRITTEN), then those
 fields. A build prepares the first while Pagefind indexes (`prepare`: the changed buckets written, the
@@ -23,6 +24,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +64,9 @@ def cache_file(root: Path) -> Path:
 
 
 def load(root: Path) -> Any | None:
-    """The cached state, or None when there is none, it is foreign, or it is damaged."""
-    folder = root / CACHE_DIR
+    """The cached state, or None when there is none, it is foreign, or it is damaged. Its compiled
+    pages are read from their buckets when first asked for (PagesOnDisk)."""
+    _buckets_on_disk.pop(root, None)
     try:
         with cache_file(root).open("rb") as stream:
             if stream.readline() != MAGIC or stream.readline().strip().decode("ascii") != engine_fingerprint():
@@ -71,15 +74,53 @@ def load(root: Path) -> Any | None:
             state, names, order = pickle.load(stream)
             for field, value in pickle.load(stream).items():
                 setattr(state, field, value)
-        buckets = {number: (name, pickle.loads((folder / name).read_bytes()) if name else {})
-                   for number, name in enumerate(names)}
-        records = {rel: record for _, held in buckets.values() for rel, record in held.items()}
-        state.pages = {rel: records[rel] for rel in order}
     except Exception:  # noqa: BLE001 - any unreadable cache is just a cold build
-        _buckets_on_disk.pop(root, None)
         return None
-    _buckets_on_disk[root] = buckets
+    state.pages = PagesOnDisk(root, names, order)
     return state
+
+
+class PagesOnDisk(Mapping[str, Any]):
+    """The cached compiled pages, read from their buckets on first use: a build that finds nothing
+    changed stops after discovering and never needs them (0.08 s of a 0.3 s no-op at 10,000 pages).
+    A bucket that cannot be read is left out: its pages are compiled again, as if new, and the next
+    save writes it afresh."""
+
+    def __init__(self, root: Path, names: list[str], order: list[str]):
+        self.root, self.names, self.order = root, names, order
+        self.records: dict[str, Any] | None = None
+
+    def loaded(self) -> dict[str, Any]:
+        if self.records is None:
+            folder = self.root / CACHE_DIR
+            buckets = {number: _read_bucket(folder, name) for number, name in enumerate(self.names)}
+            _buckets_on_disk[self.root] = buckets
+            records = {rel: record for _, held in buckets.values() for rel, record in held.items()}
+            self.records = {rel: records[rel] for rel in self.order if rel in records}
+        return self.records
+
+    def __getitem__(self, rel: str) -> Any:
+        return self.loaded()[rel]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.loaded()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.loaded())
+
+    def __len__(self) -> int:
+        return len(self.loaded())
+
+
+def _read_bucket(folder: Path, name: str) -> tuple[str, dict[str, Any]]:
+    """A bucket's name and records; no name and no records when it is missing or damaged."""
+    if not name:
+        return "", {}
+    try:
+        records = pickle.loads((folder / name).read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged bucket: its pages are compiled again
+        return "", {}
+    return (name, records) if isinstance(records, dict) else ("", {})
 
 
 def _bucket_of(rel: str) -> int:

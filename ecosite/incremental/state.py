@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +37,7 @@ class LastBuild:
     stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # source path -> stat
     digests: dict[str, str] = field(default_factory=dict)  # source path -> content digest
     templates: dict[str, str] = field(default_factory=dict)  # template name -> content digest
-    pages: dict[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
+    pages: Mapping[str, tuple] = field(default_factory=dict)  # rel -> a linked page's parts (see _record)
     skipped: set[str] = field(default_factory=set)  # page sources that made no page (drafts)
     held: dict[str, float] = field(default_factory=dict)  # rel -> timestamp of a page dated in the future
     meta: dict[str, str] = field(default_factory=dict)  # rel -> meta signature

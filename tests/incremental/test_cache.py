@@ -30,7 +30,7 @@ def poisoned_state(root: Path) -> object:
     """The cached state of a real build, with one page's cached body replaced."""
     state = cache.load(root)
     assert state is not None
-    state.pages["guides/beta.md"] = state.pages["guides/beta.md"][:-1] + ("<p>POISON</p>",)
+    state.pages = {**state.pages, "guides/beta.md": state.pages["guides/beta.md"][:-1] + ("<p>POISON</p>",)}
     return state
 
 
@@ -148,7 +148,7 @@ def test_an_edit_to_one_page_rewrites_one_bucket_of_the_cache(site: Path):
     assert state is not None and "A body edited once." in state.pages["guides/beta.md"][-1]
 
 
-def test_a_damaged_bucket_of_the_cache_makes_a_cold_build_that_mends_it(site: Path):
+def test_damaged_buckets_of_the_cache_have_their_pages_compiled_again_and_the_next_save_mends_them(site: Path):
     build(project_of(site))
     for bucket in (site / cache.CACHE_DIR).glob(f"{cache.BUCKET_PREFIX}*"):
         bucket.write_bytes(b"\x80\x05not a pickle")
