@@ -235,3 +235,25 @@ def test_a_rebuild_after_editing_a_programme_updates_every_page_that_shows_it(tm
                 "networks/digital-health/index.html", "summit/2025/sessions/digital-forum.ics"):
         text = (out / rel).read_text()
         assert "Digital tools at the bedside" in text and "Digital tools in the clinic" not in text, rel
+
+
+def test_a_programme_linking_to_a_page_follows_its_new_address_but_not_its_new_title(tmp_path: Path):
+    """Session descriptions link into the site: a rebuild after the page they link to is retitled, then
+    moved, gives the clean build's programme each time (it fails when a rebuild keeps the link targets
+    of the last build after an address changed)."""
+    from ecosite.commands.build import build
+
+    project = summit_project(tmp_path / "project")
+    guide = project / "content" / "guide.md"
+    guide.write_text("---\ntitle: Guide\n---\n\n## Steps\n\nWhat to do.\n")
+    programme = project / "content" / "summit" / "2025.yaml"
+    programme.write_text(programme.read_text().replace("../networks/prevention.md#aims", "../guide.md#steps"))
+    out = tmp_path / "out"
+    build(Project(project, out))
+    for edit, href in (("title: Guide for all", "/guide/#steps"), ("title: Handbook\nslug: handbook", "/handbook/#steps")):
+        guide.write_text(guide.read_text().replace(guide.read_text().split("\n")[1], edit, 1))
+        build(Project(project, out))
+        page = (out / "summit" / "2025" / "index.html").read_text()
+        assert f'<a href="{href}">Prevention Network</a>' in page, edit
+        clean = generate(Project(project, tmp_path / "clean", search=False))
+        assert page == clean.files["summit/2025/index.html"].decode(), edit
