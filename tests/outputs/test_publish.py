@@ -376,6 +376,28 @@ def test_a_pagefind_failure_is_one_message_and_leaves_the_published_site_as_it_w
     assert not list(tmp_path.glob("site/.output*")), "no staging folder is left behind"
 
 
+def test_a_shard_failing_while_an_earlier_one_still_runs_stops_the_build_at_once(tmp_path: Path, monkeypatch):
+    """The shards are waited for as they finish, not in the order they started: the first Pagefind started
+    here takes 30 seconds, the others fail at once. The build reports the failure without waiting for
+    the slow one, and stops it (it never gets to write its marker)."""
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)  # the real site's pages in several shards
+    first, finished = tmp_path / "first-started", tmp_path / "slow-one-finished"
+    script = (f"import os, sys, time\n"
+              f"try:\n    os.close(os.open({str(first)!r}, os.O_CREAT | os.O_EXCL))\n"
+              f"except FileExistsError:\n    sys.stderr.write('no space left for the index\\n'); sys.exit(3)\n"
+              f"time.sleep(30)\nopen({str(finished)!r}, 'w').close()\n")
+    monkeypatch.setattr(search, "_command", lambda: [sys.executable, "-c", script])
+    root = copy_project(REPO, tmp_path / "site")
+    with pytest.raises(BuildError) as failure:
+        build(Project(root, root / "output"))
+    assert "Pagefind could not build the search index (no space left for the index)" in str(failure.value)
+    assert first.exists(), "the slow shard was started"
+    assert not finished.exists(), "the build waited for the slow shard before reporting the failure"
+    subprocess.run([sys.executable, "-c", "import time; time.sleep(1)"], check=True)  # (a kill takes effect)
+    assert not finished.exists()
+
+
 def shards_staged_in_memory() -> bool:
     """Whether builds here stage search shards in /dev/shm (its size is what search._ram_scratch checks)."""
     from ecosite.outputs import search
