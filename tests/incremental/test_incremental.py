@@ -260,6 +260,7 @@ def test_a_large_cold_build_in_worker_processes_equals_the_single_process_build(
             page_text(f"Page {number}", f"## Part {number}\n\nSee [alpha](alpha.md#steps) and [x](https://example.org).",
                       False))
     monkeypatch.setattr(parallel, "POOL_THRESHOLD", 4)  # a tuning constant: use the workers for 50 pages
+    monkeypatch.setattr(parallel, "SMALLEST_CHUNK", 1)  # chunks of 9, 7, 6... pages, down to one page
     project = Project(root, tmp_path / "out")
     project.search = False
     Engine(project, persistent=False).rebuild()
