@@ -119,7 +119,6 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     disk = functools.cache(lambda: _scratch(scratch))  # made only once a shard is staged on disk
     done: queue.SimpleQueue[Exited] = queue.SimpleQueue()
     running: dict[str, tuple[Path, Path, subprocess.Popen, int | None]] = {}
-    finished: dict[str, dict[str, bytes]] = {}  # shard -> its bundle files, when they are read into memory
     try:
         order = iter(sorted(set(shards) - kept, key=lambda shard: (-len(shards[shard]), shard)))  # largest first
         cores: list[int | None] = [*_cores_to_pin(len(shards) - len(kept))] or [None] * _parallel()
@@ -143,12 +142,11 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
             shard, code, out, err = done.get()  # whichever shard finishes first
             temporary, bundle, _, core = running.pop(shard)
             cores.append(core)
-            _finish(shard, bundle, code, out, err, None if write_to else finished.setdefault(shard, {}))
+            _finish(shard, bundle, code, out, err, None if write_to else bundles)
             if ram is not None and temporary.is_relative_to(ram):  # cheap in memory, and frees it for the next
                 shutil.rmtree(temporary, ignore_errors=True)
         on_started()
-        for shard in sorted(finished):  # in one order whichever shard finished first
-            bundles.update(finished[shard])
+        bundles = dict(sorted(bundles.items()))  # in one order whichever shard finished first
     finally:
         for _, _, process, _ in running.values():  # a shard failed: the others are not waited for
             process.kill()
