@@ -9,8 +9,9 @@ each a Pagefind bundle of its own that the search page merges at query time (Pag
 and files each holds, for the next build. Shards are runs of the pages sorted by path, so a section's pages
 (the pages one edit re-renders: a page, its neighbours, the summit's pages) share a shard or two; a run ends
 where a page's path hashes to a cut, so adding or removing a page changes only the shard it falls in. An
-edit re-indexes only the shards of the pages it changed and keeps every other bundle as it is. The search
-page then needs no server code at all, only the browser.
+edit re-indexes only the shards of the pages whose indexed part it changed (what_pagefind_reads: not the
+layout around `<main>`) and keeps every other bundle as it is. The search page then needs no server code
+at all, only the browser.
 """
 
 from __future__ import annotations
@@ -96,11 +97,14 @@ Indexed = tuple[dict[str, bytes], list[str], list[str]]  # what search_bundles r
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,
                    previous: dict[str, tuple[list[str], list[str]]] | None = None,
                    on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None,
-                   scratch: Path | None = None, on_started: Callable[[], None] = lambda: None) -> Indexed:
+                   scratch: Path | None = None, on_started: Callable[[], None] = lambda: None,
+                   read_as_before: Callable[[str], bool] = lambda rel: False) -> Indexed:
     """Index the HTML files named in `to_index` (by their `<main>`), shard by shard.
 
     `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
-    a rebuild index only the shards that hold a changed page or gained or lost one; None indexes all.
+    a rebuild index only the shards that gained or lost a page or hold a changed one, unless
+    `read_as_before(page)` says Pagefind reads the same of it as of the page the last index was made
+    from (what_pagefind_reads); None indexes all.
     `on_disk(name)` gives the path of a page already written, to hard-link rather than copy into the
     folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full
     build's staging folder) Pagefind writes the bundles there itself. `on_started()` is called (perhaps
@@ -112,8 +116,8 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     previous = previous or {}
     kept = set()
     if changed is not None:
-        kept = {shard for shard, pages in shards.items()
-                if shard in previous and previous[shard][0] == pages and changed.isdisjoint(pages)}
+        kept = {shard for shard, pages in shards.items() if shard in previous and previous[shard][0] == pages
+                and all(rel not in changed or read_as_before(rel) for rel in pages)}
     bundles: dict[str, bytes] = {}
     ram = _ram_scratch()
     disk = functools.cache(lambda: _scratch(scratch))  # made only once a shard is staged on disk
@@ -221,9 +225,11 @@ IGNORED_ASIDE = b'data-pagefind-ignore="all"'
 
 
 def what_pagefind_reads(page: bytes) -> bytes:
-    """The page without what Pagefind skips: the body outside `<main>` (its root) and the asides inside it
-    marked `data-pagefind-ignore="all"`. Pagefind spends a tenth less time on a shard, and makes the same
-    bundle byte for byte (tests/outputs/test_publish.py); a page of any other shape is given whole.
+    """The page without what Pagefind skips: what `<head>` holds, the body outside `<main>` (its root)
+    and the asides inside it marked `data-pagefind-ignore="all"`. Pagefind spends a tenth less time on
+    a shard, and makes the same bundle byte for byte (tests/outputs/test_publish.py); a page of any
+    other shape is given whole. So two pages that read the same here are indexed the same: a change to
+    the layout around `<main>` (the header, the footer, the stylesheet's address) re-indexes nothing.
     Plain searches for the tags, not a regular expression: this runs on every page of every shard."""
     start, end = page.find(b"<main"), page.rfind(b"</main>")
     body = page.rfind(b"<body", 0, start)
@@ -231,7 +237,11 @@ def what_pagefind_reads(page: bytes) -> bytes:
     if not (0 < body_end <= start < end) or page[start + 5:start + 6] not in b" >" \
             or page.find(b"<main", start + 1) != -1 or page.find(b"</main>", start, end) != -1:
         return page  # one <main> in the body, closed once
-    kept, at = [page[:body_end]], start
+    head = page.find(b"<head", 0, body)
+    head_end = page.find(b">", head, body) + 1 if head != -1 and page[head + 5:head + 6] in b" >" else 0
+    head_close = page.find(b"</head>", head_end, body) if head_end else -1
+    kept = [page[:body_end]] if head_close == -1 else [page[:head_end], page[head_close:body_end]]
+    at = start
     while (aside := page.find(b"<aside", at, end)) != -1:
         tag_end = page.find(b">", aside, end)
         close = page.find(b"</aside>", tag_end, end)
@@ -400,13 +410,26 @@ def publish(publication: Publication) -> Finish | None:
     to_index = [rel for rel in files if rel.endswith(".html") and rel not in skipped]
     started = threading.Event()
 
+    owed = set(publication.search_debt)
+
+    def read_as_before(rel: str) -> bool:
+        """Whether Pagefind reads the same of the new page as of the file in output/, which the last index
+        holds unless the page is owed to it or the file was found altered. A change to the layout outside
+        `<main>` re-rendered every page of a site of 10,000 and re-indexed them all, for 5-8 s."""
+        if last is None or last.writable or rel in owed or rel in last.damaged:
+            return False
+        try:
+            return what_pagefind_reads((last.out / rel).read_bytes()) == what_pagefind_reads(files[rel])
+        except OSError:
+            return False
+
     def index() -> Indexed:
         try:
             if last is None:  # every shard from scratch, in memory
                 return search_bundles(files, to_index, on_started=started.set)
-            return search_bundles(files, to_index, last.touched | publication.search_debt, previous, last.path_of,
+            return search_bundles(files, to_index, last.touched | owed, previous, last.path_of,
                                   write_to=last.out if last.writable else None, scratch=publication.project.out,
-                                  on_started=started.set)
+                                  on_started=started.set, read_as_before=read_as_before)
         finally:
             started.set()  # a failure too: it is raised by finish()
     indexing = _in_a_thread(index)

@@ -348,6 +348,65 @@ def test_a_search_bundle_file_deleted_from_output_is_made_again_by_the_next_buil
     assert tree(project.out) == tree(clean)
 
 
+def counting_pagefind(monkeypatch, log: Path) -> None:
+    """Pagefind itself, each run noted in `log` first: how many shards a build indexed."""
+    from ecosite.outputs import search
+    real = search._command()
+    script = f"import os, sys\nopen({str(log)!r}, 'a').write('run\\n')\nos.execv({real[0]!r}, {real!r} + sys.argv[1:])\n"
+    monkeypatch.setattr(search, "_command", lambda: [sys.executable, "-c", script])
+
+
+def runs(log: Path) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_a_change_to_the_layout_around_main_indexes_no_page_again(tmp_path: Path, monkeypatch):
+    """The footer and the stylesheet are on every page, outside what Pagefind reads: every page is written
+    again, no shard is indexed again, and the site is the one a clean build makes."""
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)  # the real site's pages in several shards
+    log = tmp_path / "pagefind-runs"
+    counting_pagefind(monkeypatch, log)
+    root = copy_project(REPO, tmp_path / "site")
+    project = Project(root, root / "output")
+    build(project)
+    assert runs(log) == len(search.read_shard_state(project.out)) > 2
+    footer = root / "templates/footer.html"
+    footer.write_text(footer.read_text().replace('<footer class="site-footer">',
+                                                 '<footer class="site-footer"><p>Footer line added.</p>'))
+    css = root / "content/static/css/site.css"
+    css.write_text(css.read_text() + "\n.added { color: inherit; }\n")
+    before = runs(log)
+    rebuilt = build(project)
+    assert runs(log) == before, "no shard indexed again"
+    assert all("Footer line added." in page.read_text() for page in pages(project.out))
+    assert "about/mission/index.html" in rebuilt.explained
+    assert tree(project.out) == tree(build_clean(root, tmp_path / "clean"))
+
+
+def test_a_page_found_altered_in_output_is_indexed_again_even_if_it_reads_as_the_new_one(tmp_path: Path, monkeypatch):
+    """What the last index holds is the page that build wrote, not a file put in its place since: a page
+    altered in output/ is indexed again, even when its words are the ones the next build gives it."""
+    from ecosite.outputs import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)
+    root = copy_project(REPO, tmp_path / "site")
+    project = Project(root, root / "output")
+    build(project)
+    mission = root / "content/about/mission.md"
+    mission.write_text(mission.read_text() + "\nA sentence about zebras.\n")
+    elsewhere = copy_project(root, tmp_path / "elsewhere")  # the edited page, built from another copy
+    ahead = build_clean(elsewhere, elsewhere / "output")
+    shutil.copyfile(ahead / "about/mission/index.html", project.out / "about/mission/index.html")
+    rebuilt = build(project)
+    assert "about/mission/index.html" in rebuilt.explained and "legal/index.html" not in rebuilt.explained
+    assert tree(project.out) == tree(build_clean(root, tmp_path / "clean"))
+
+
+def build_clean(root: Path, out: Path) -> Path:
+    build(Project(root, out))
+    return out
+
+
 FAILING_PAGEFIND = [sys.executable, "-c", "import sys; sys.stderr.write('no space left for the index\\n'); sys.exit(3)"]
 
 
