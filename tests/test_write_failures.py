@@ -149,3 +149,53 @@ def test_compiled_templates_that_cannot_be_kept_do_not_fail_the_build(tmp_path: 
     assert _files(out) == before
     left = sorted(p.name for p in (project / ".ecosite-cache").rglob(".*"))
     assert left == [], f"the refused writes left temporaries in .ecosite-cache/: {left}"
+
+
+def _with_news_items(project: Path, count: int) -> Path:
+    for number in range(count):
+        (project / "content/news" / f"item-{number:03d}.md").write_text(
+            f"---\ntitle: Item {number:03d}\ndate: 2019-03-{1 + number % 28:02d}\n---\n\nItem {number}.\n")
+    return project
+
+
+def _add_to_footer(project: Path) -> None:
+    footer = project / "templates/footer.html"
+    footer.write_text(footer.read_text().replace('<footer class="site-footer">',
+                                                 '<footer class="site-footer"><p>Footer line added.</p>', 1))
+
+
+def test_hundreds_of_pages_written_in_place_at_once_make_the_site_a_clean_build_makes(tmp_path: Path):
+    from ecosite.commands.build import build
+    from ecosite.project import Project
+    from ecosite.write import in_place
+    project = _with_news_items(copy_project(REPO, tmp_path / "project"), 300)
+    out = project / "output"
+    build(Project(project, out, search=False))
+    _add_to_footer(project)
+    rebuilt = build(Project(project, out, search=False))
+    pages = [p for p in out.rglob("*.html") if "http-equiv" not in p.read_text()]
+    assert len(rebuilt.explained) > in_place.IN_THREADS_FROM and all("Footer line added." in p.read_text() for p in pages)
+    assert not build(Project(project, out, search=False)).explained, "the stamps of every file written were kept"
+    clean = tmp_path / "clean"
+    build(Project(project, clean, search=False))
+    assert {p.relative_to(out): b for p, b in _files(out).items()} == {p.relative_to(clean): b for p, b in _files(clean).items()}
+
+
+def test_a_refused_write_among_hundreds_written_at_once_names_its_page_and_the_old_site_stays(tmp_path: Path):
+    """A change to the footer rewrites every page, several at once; one page too large to write still
+    names itself, and every new file is removed again."""
+    project = _with_news_items(copy_project(REPO, tmp_path / "project"), 300)
+    command = [sys.executable, "-m", "ecosite", "build", "--root", str(project), "--no-search"]
+    built = subprocess.run(command, capture_output=True, text=True, cwd=project, env=ENV, timeout=300)
+    assert built.returncode == 0, built.stderr
+    before = _files(project / "output")
+    _add_to_footer(project)
+    page = project / "content/about/mission.md"
+    page.write_text(page.read_text() + "\n" + "A long paragraph of new text. " * 1000 + "\n")
+    result = subprocess.run(command, capture_output=True, text=True, cwd=project, env=ENV, timeout=300,
+                            preexec_fn=_limit_file_size)
+    _assert_one_clean_line(result, f"{project}/output/about/mission/index.html:1: could not write the site: the file "
+                                   f"is larger than this file system or account allows; output/ was left as it was - "
+                                   f"ask for the limit to be raised (ulimit -f), or pass --out with a folder on another "
+                                   f"disk")
+    assert _files(project / "output") == before
