@@ -22,9 +22,8 @@ import errno
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from collections.abc import Set as AbstractSet
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ecosite.write.failures import write_failure
@@ -173,35 +172,23 @@ def write_in_place(out: Path, files: OutputFiles, copies: dict[str, Path], copy_
     written: dict[str, Stamp | None] = {}
     journal.record([*assets, *writes, *removals])
     temporaries: list[Path] = []
-
-    def beside(name: str, write: Callable[[Path], object]) -> None:
-        temporary = _beside(out / name, temporaries)
-        try:
-            write(temporary)
-        except OSError as exc:
-            exc.filename = exc.filename or str(temporary)  # a refused write() names no file: this one
-            raise
-
-    def rename_in(name: str) -> None:
-        os.replace(_temporary(out / name), out / name)
-
-    def rename_and_stamp(name: str) -> None:
-        os.replace(_temporary(out / name), out / name)
-        written[name] = stamp(out / name)
-
     try:
-        _for_each(lambda name: beside(name, lambda temporary: shutil.copyfile(copies[name], temporary)), assets)
-        _for_each(lambda name: beside(name, lambda temporary: temporary.write_bytes(files[name])), writes)
+        for name in assets:
+            shutil.copyfile(copies[name], _beside(out / name, temporaries))
+        for name in writes:
+            _beside(out / name, temporaries).write_bytes(files[name])
     except BaseException as exc:  # refused, or Ctrl-C: no new file or empty folder is left beside the old ones
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
             _remove_empty_parents(temporary.parent, out)
         if isinstance(exc, OSError):
-            raise write_failure(exc, out) from None
+            raise write_failure(exc, out, writing=temporaries[-1] if temporaries else None) from None
         raise
     try:
-        _for_each(rename_in, assets)  # every new static file first, then the pages naming them
-        _for_each(rename_and_stamp, writes)
+        for name in [*assets, *writes]:
+            os.replace(_temporary(out / name), out / name)
+        for name in writes:
+            written[name] = stamp(out / name)
         for name in removals:
             target = out / name
             target.unlink(missing_ok=True)
@@ -210,33 +197,6 @@ def write_in_place(out: Path, files: OutputFiles, copies: dict[str, Path], copy_
     except OSError as exc:
         raise write_failure(exc, out) from None
     return written
-
-
-WRITERS = 4  # files written or renamed at once in a large write: most of the time is the disk's, not Python's
-IN_THREADS_FROM = 256  # files; fewer are done one after another
-
-
-def _for_each(work: Callable[[str], None], names: list[str]) -> None:
-    """work(name) for every name, in threads when there are many. The first failure is raised once no
-    thread is still working, the chunks not yet started dropped. Writing the 10,608 pages of a site of
-    10,000 in place after a change to base.html took 3.2, 3.4 and 4.7 s in one thread, and 1.9, 2.8 and
-    4.7 s in four (three pairs, taken in turn): renaming over a file frees the old one, which is slow here."""
-    if len(names) < IN_THREADS_FROM:
-        for name in names:
-            work(name)
-        return
-    size = -(-len(names) // (8 * WRITERS))
-    pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="ecosite-write")
-    try:
-        for chunk in [pool.submit(_each, work, names[at:at + size]) for at in range(0, len(names), size)]:
-            chunk.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _each(work: Callable[[str], None], names: list[str]) -> None:
-    for name in names:
-        work(name)
 
 
 def _remove_empty_parents(folder: Path, out: Path) -> None:
