@@ -6,7 +6,8 @@ titles and bodies, sections, the page list, data, assets, includes, a shared tem
 build and shown on every page: a footer reading titles, a section's size and whether pages exist), bounded section navigation and
 paginated lists: two items a page, so adding or deleting a story adds or removes /news/page/2/). After each step the incremental
 output folder must hold exactly the files a clean build produces; when the clean build fails, the
-rebuild must fail with the same messages and leave output/ as it was.
+rebuild must fail with the same messages and leave output/ as it was. A second property does the same
+with the search index built, in shards of two pages, so that kept shards are checked too.
 """
 
 from __future__ import annotations
@@ -170,10 +171,10 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def clean_build(root: Path) -> dict[str, bytes] | list[str]:
+def clean_build(root: Path, search: bool = False) -> dict[str, bytes] | list[str]:
     """What a build from scratch produces: its files, or its error messages."""
     project = Project(root, root / "clean-output")
-    project.search = False
+    project.search = search
     try:
         result = generate(project)
     except BuildError as failure:
@@ -183,9 +184,9 @@ def clean_build(root: Path) -> dict[str, bytes] | list[str]:
     return files
 
 
-def incremental_build(root: Path, session: Engine | None) -> list[str] | None:
+def incremental_build(root: Path, session: Engine | None, search: bool = False) -> list[str] | None:
     project = session.project if session else Project(root, root / "output")
-    project.search = False
+    project.search = search
     try:
         (session or Engine(project)).rebuild()
     except BuildError as failure:
@@ -230,6 +231,45 @@ def test_incremental_output_is_byte_identical_to_a_clean_build(steps):
             else:
                 assert failure is None, (edit, failure)
                 assert tree(root / "output") == expected, edit
+
+
+def with_search_page(root: Path) -> Path:
+    """The tiny site with a page using search.html, so that its builds make the search index."""
+    (root / "templates/search.html").write_text('{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>'
+                                                '{% endblock %}\n', encoding="utf-8")
+    (root / "content/search.md").write_text("---\ntitle: Search\ntemplate: search.html\n---\n\nFind a page.\n",
+                                            encoding="utf-8")
+    return root
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(st.tuples(edits, st.booleans()), min_size=1, max_size=5))
+@example(steps=[(("template", "footer.html", "Care"), True), (("body", "news/two.md", "Data"), True)])  # layout, words
+@example(steps=[(("css", "static/css/site.css", "Care"), False)])  # every page's <head>
+@example(steps=[(("template", "page.html", "Care"), True)])  # words in the <main> of most pages
+@example(steps=[(("title", "guides/beta.md", "Data"), False), (("rename", "guides/beta.md", "guides/delta.md"), True)])
+def test_incremental_output_with_its_search_index_is_byte_identical_to_a_clean_build(steps):
+    """The same, with the search index in shards of two pages: a shard kept because what Pagefind reads of
+    its pages did not change must be the bundle a clean build makes."""
+    from ecosite.outputs import search
+    shard_pages, search.SHARD_PAGES = search.SHARD_PAGES, 2
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            root = with_search_page(make_site(Path(folder)))
+            session = Engine(Project(root, root / "output"))
+            assert incremental_build(root, session, search=True) is None
+            assert len(search.read_shard_state(root / "output")) > 3
+            for edit, same_process in steps:
+                apply(root, edit)
+                expected = clean_build(root, search=True)
+                failure = incremental_build(root, session if same_process else None, search=True)
+                if isinstance(expected, list):
+                    assert failure == expected, edit
+                else:
+                    assert failure is None, (edit, failure)
+                    assert tree(root / "output") == expected, edit
+    finally:
+        search.SHARD_PAGES = shard_pages
 
 
 @pytest.fixture(scope="module")
