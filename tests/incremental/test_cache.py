@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,21 @@ def test_a_cache_of_this_version_is_trusted(site: Path):
     write_cache(site, cache.MAGIC + cache.engine_fingerprint().encode() + b"\n", state)
     build(project_of(site))
     assert b"POISON" in (site / "output" / "guides/beta/index.html").read_bytes()
+
+
+def test_a_cache_made_with_another_version_of_a_library_shaping_the_output_is_not_trusted(site: Path, monkeypatch):
+    """A newer Markdown parser, say: the pages a rebuild kept would be the old one's, the others the new one's."""
+    build(project_of(site))
+    state = poisoned_state(site)
+    shutil.rmtree(site / "output")
+    write_cache(site, cache.MAGIC + cache.engine_fingerprint().encode() + b"\n", state)  # trusted as it is (above)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "99.0" if name == "markdown-it-py" else real(name))
+    monkeypatch.setattr(cache, "_engine_fingerprint", None)  # worked out again, as by the next process
+    build(project_of(site))
+    assert b"POISON" not in (site / "output" / "guides/beta/index.html").read_bytes()
+    assert tree(site / "output") == clean_build(site)
 
 
 def test_deleting_the_cache_gives_the_same_site(site: Path):
