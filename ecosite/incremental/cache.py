@@ -55,7 +55,7 @@ OUTPUT_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins",
                     "pydantic", "pydantic-core", "minify-html", "pagefind", "pagefind-bin")
 
 
-def library_versions() -> str:
+def _library_versions() -> str:
     found = []
     for name in OUTPUT_LIBRARIES:
         try:
@@ -70,7 +70,7 @@ def engine_fingerprint() -> str:
     of the generator."""
     global _engine_fingerprint
     if _engine_fingerprint is None:
-        digest = hashlib.blake2b(f"{FORMAT}|{sys.version}|{library_versions()}".encode(), digest_size=16)
+        digest = hashlib.blake2b(f"{FORMAT}|{sys.version}|{_library_versions()}".encode(), digest_size=16)
         package = Path(__file__).resolve().parent.parent  # ecosite/, with every subpackage
         for module in sorted(package.rglob("*.py")):
             digest.update(module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())

@@ -33,7 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ecosite.errors import BuildError, ContentError
-from ecosite.outputs.publication import Publication
+from ecosite.outputs.publication import LastOutput, Publication
 from ecosite.project import remove_abandoned, scratch_path
 from ecosite.site.model import LIST_KIND
 
@@ -412,24 +412,14 @@ def publish(publication: Publication) -> Finish | None:
 
     owed = set(publication.search_debt)
 
-    def read_as_before(rel: str) -> bool:
-        """Whether Pagefind reads the same of the new page as of the file in output/, which the last index
-        holds unless the page is owed to it or the file was found altered. A change to the layout outside
-        `<main>` re-rendered every page of a site of 10,000 and re-indexed them all, for 5-8 s."""
-        if last is None or last.writable or rel in owed or rel in last.damaged:
-            return False
-        try:
-            return what_pagefind_reads((last.out / rel).read_bytes()) == what_pagefind_reads(files[rel])
-        except OSError:
-            return False
-
     def index() -> Indexed:
         try:
             if last is None:  # every shard from scratch, in memory
                 return search_bundles(files, to_index, on_started=started.set)
             return search_bundles(files, to_index, last.touched | owed, previous, last.path_of,
                                   write_to=last.out if last.writable else None, scratch=publication.project.out,
-                                  on_started=started.set, read_as_before=read_as_before)
+                                  on_started=started.set,
+                                  read_as_before=functools.partial(_read_as_before, last, files, owed))
         finally:
             started.set()  # a failure too: it is raised by finish()
     indexing = _in_a_thread(index)
@@ -443,6 +433,18 @@ def publish(publication: Publication) -> Finish | None:
             for name in [*written, *kept]:
                 last.keep(name)
     return finish
+
+
+def _read_as_before(last: LastOutput, files: Mapping[str, bytes], owed: AbstractSet[str], rel: str) -> bool:
+    """Whether Pagefind reads the same of the new page as of the file in output/, which the last index
+    holds unless the page is owed to it or the file was found altered. A change to the layout outside
+    `<main>` re-rendered every page of a site of 10,000 and re-indexed them all, for 5-8 s."""
+    if last.writable or rel in owed or rel in last.damaged:  # writable: last.out holds the new pages (a staging folder)
+        return False
+    try:
+        return what_pagefind_reads((last.out / rel).read_bytes()) == what_pagefind_reads(files[rel])
+    except OSError:
+        return False
 
 
 def _in_a_thread(work: Callable[[], Indexed]) -> Future[Indexed]:
