@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,15 @@ def site_url(built_site: Path):
     yield url
     server.shutdown()
     server.server_close()  # closes the listening socket (else a ResourceWarning fails the run)
+
+
+def counting_pagefind(monkeypatch, log: Path) -> None:
+    """Pagefind itself, each run noted in `log` first: how many shards a build indexed."""
+    from ecosite.outputs import search
+    real = search._command()
+    script = f"import os, sys\nopen({str(log)!r}, 'a').write('run\\n')\nos.execv({real[0]!r}, {real!r} + sys.argv[1:])\n"
+    monkeypatch.setattr(search, "_command", lambda: [sys.executable, "-c", script])
+
+
+def pagefind_runs(log: Path) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0

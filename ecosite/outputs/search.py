@@ -8,10 +8,11 @@ each a Pagefind bundle of its own that the search page merges at query time (Pag
 `pagefind/shards.json` lists the bundles for the search page, and `pagefind/ecosite-shards.json` which pages
 and files each holds, for the next build. Shards are runs of the pages sorted by path, so a section's pages
 (the pages one edit re-renders: a page, its neighbours, the summit's pages) share a shard or two; a run ends
-where a page's path hashes to a cut, so adding or removing a page changes only the shard it falls in. An
-edit re-indexes only the shards of the pages whose indexed part it changed (what_pagefind_reads: not the
-layout around `<main>`) and keeps every other bundle as it is. The search page then needs no server code
-at all, only the browser.
+where a page's path hashes to a cut, so adding or removing a page changes only the shard it falls in. The
+record also holds a digest of what Pagefind read of each page (what_pagefind_reads: not the layout around
+`<main>`), so an edit re-indexes only the shards of the pages whose digest it changed, without reading the
+old pages back, and keeps every other bundle as it is. The search page then needs no server code at all,
+only the browser.
 """
 
 from __future__ import annotations
@@ -31,15 +32,16 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from ecosite.errors import BuildError, ContentError
-from ecosite.outputs.publication import LastOutput, Publication
+from ecosite.outputs.publication import Publication
 from ecosite.project import remove_abandoned, scratch_path
 from ecosite.site.model import LIST_KIND
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = f"{BUNDLE_DIR}/shards.json"  # the bundles, read by the search page
-SHARD_STATE = f"{BUNDLE_DIR}/ecosite-shards.json"  # the pages and files of each shard, read by the next build
+SHARD_STATE = f"{BUNDLE_DIR}/ecosite-shards.json"  # each shard's pages, files and reads, for the next build
 SEARCH_TEMPLATE = "search.html"
 TIMEOUT_SECONDS = 300
 SHARD_PAGES = 400  # pages per shard, about: indexing one shard takes well under a second
@@ -79,32 +81,52 @@ def _command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def read_shard_state(out: Path, damaged: AbstractSet[str] = frozenset()) -> dict[str, tuple[list[str], list[str]]]:
-    """bundle folder -> (the pages it indexed, its files) as a previous build left them in `out`, for the
-    shards none of whose files is `damaged` (found missing or altered by the build's check of its last
-    output); empty when there is no readable record."""
+class ShardRecord(NamedTuple):
+    """One shard as a build left it: the pages it indexed, its files, and what Pagefind read of each page
+    (`reads[i]` the digest of what_pagefind_reads of `pages[i]`; empty in a record without them)."""
+    pages: list[str]
+    files: list[str]
+    reads: list[str]
+
+
+def read_shard_state(out: Path, damaged: AbstractSet[str] = frozenset()) -> dict[str, ShardRecord]:
+    """bundle folder -> its ShardRecord as a previous build left it in `out`, for the shards none of whose
+    files is `damaged` (found missing or altered by the build's check of its last output); empty when
+    there is no readable record."""
     try:
         state = json.loads((out / SHARD_STATE).read_bytes())
-        shards = {str(shard): (list(pages), list(state["files"][shard])) for shard, pages in state["pages"].items()}
+        reads = state.get("reads", {})
+        shards = {str(shard): ShardRecord(list(pages), list(state["files"][shard]), _aligned(reads.get(shard), pages))
+                  for shard, pages in state["pages"].items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
-    return {shard: record for shard, record in shards.items() if damaged.isdisjoint(record[1])}
+    return {shard: record for shard, record in shards.items() if damaged.isdisjoint(record.files)}
+
+
+def _aligned(reads: object, pages: list[str]) -> list[str]:
+    """A shard's digests if there is one string for each page, else none (each page then counts as changed)."""
+    if isinstance(reads, list) and len(reads) == len(pages) and all(isinstance(read, str) for read in reads):
+        return reads
+    return []
+
+
+def _digest(read: bytes) -> str:
+    return hashlib.blake2b(read, digest_size=8).hexdigest()
 
 
 Indexed = tuple[dict[str, bytes], list[str], list[str]]  # what search_bundles returns
 
 
 def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set[str] | None = None,
-                   previous: dict[str, tuple[list[str], list[str]]] | None = None,
+                   previous: dict[str, ShardRecord] | None = None,
                    on_disk: Callable[[str], Path | None] | None = None, write_to: Path | None = None,
-                   scratch: Path | None = None, on_started: Callable[[], None] = lambda: None,
-                   read_as_before: Callable[[str], bool] = lambda rel: False) -> Indexed:
+                   scratch: Path | None = None, on_started: Callable[[], None] = lambda: None) -> Indexed:
     """Index the HTML files named in `to_index` (by their `<main>`), shard by shard.
 
-    `changed` (pages whose bytes may differ from the last build) and `previous` (read_shard_state) let
-    a rebuild index only the shards that gained or lost a page or hold a changed one, unless
-    `read_as_before(page)` says Pagefind reads the same of it as of the page the last index was made
-    from (what_pagefind_reads); None indexes all.
+    `changed` (pages whose bytes may differ from what the last index read of them) and `previous`
+    (read_shard_state) let a rebuild index only the shards that gained or lost a page or hold a changed
+    one whose digest of what Pagefind reads (what_pagefind_reads) differs from the one the last index
+    recorded; None indexes all.
     `on_disk(name)` gives the path of a page already written, to hard-link rather than copy into the
     folder Pagefind reads (made beside `scratch`, the output folder, when given). With `write_to` (a full
     build's staging folder) Pagefind writes the bundles there itself. `on_started()` is called (perhaps
@@ -114,10 +136,24 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
     """
     shards = shards_of(to_index)
     previous = previous or {}
+    indexed = {rel: read for record in previous.values() for rel, read in zip(record.pages, record.reads)}
+    reads_now: dict[str, str] = {}
+
+    def read_now(rel: str) -> str:
+        if rel not in reads_now:
+            reads_now[rel] = _digest(what_pagefind_reads(files[rel]))
+        return reads_now[rel]
+
+    def read_on_disk(rel: str) -> str:
+        """What Pagefind reads of a page linked from output/: for an unchanged one, what the last index read."""
+        unchanged = changed is not None and rel not in changed and rel in indexed
+        return indexed[rel] if unchanged else read_now(rel)
+
     kept = set()
     if changed is not None:
-        kept = {shard for shard, pages in shards.items() if shard in previous and previous[shard][0] == pages
-                and all(rel not in changed or read_as_before(rel) for rel in pages)}
+        kept = {shard for shard, pages in shards.items() if shard in previous and previous[shard].pages == pages
+                and all(rel not in changed or indexed.get(rel) == read_now(rel) for rel in pages)}
+    reads: dict[str, list[str]] = {shard: previous[shard].reads for shard in kept}
     bundles: dict[str, bytes] = {}
     ram = _ram_scratch()
     disk = functools.cache(lambda: _scratch(scratch))  # made only once a shard is staged on disk
@@ -129,8 +165,11 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
 
         def stage_next() -> tuple[str, Path] | None:
             shard = next(order, None)
-            return None if shard is None else (shard, _staged(shard.replace("/", "-"), shards[shard], files,
-                                                               on_disk, ram, disk))
+            if shard is None:
+                return None
+            folder, reads[shard] = _staged(shard.replace("/", "-"), shards[shard], files, on_disk, read_on_disk,
+                                           ram, disk)
+            return shard, folder
         ahead = stage_next()
         while ahead is not None or running:
             if ahead is not None and len(running) < _parallel():
@@ -160,9 +199,9 @@ def search_bundles(files: Mapping[str, bytes], to_index: list[str], changed: set
             shutil.rmtree(ram, ignore_errors=True)
     written = _files_under(write_to, BUNDLE_DIR) if write_to else []
     made = [*bundles, *written]
-    shard_files = {shard: previous[shard][1] if shard in kept else sorted(
+    shard_files = {shard: previous[shard].files if shard in kept else sorted(
         name for name in made if _in_bundle(name, shard)) for shard in shards}
-    state = {"pages": shards, "files": shard_files}
+    state = {"pages": shards, "files": shard_files, "reads": dict(sorted(reads.items()))}
     bundles[MANIFEST] = (json.dumps({"bundles": [shard + "/" for shard in shards]}) + "\n").encode()
     bundles[SHARD_STATE] = (json.dumps(state, separators=(",", ":"), sort_keys=True) + "\n").encode()
     return bundles, written, [name for shard in sorted(kept) for name in shard_files[shard]]
@@ -190,24 +229,24 @@ def _parallel() -> int:
 
 
 def _staged(name: str, pages: list[str], files: Mapping[str, bytes], on_disk: Callable[[str], Path | None] | None,
-            ram: Path | None, disk: Callable[[], Path]) -> Path:
-    """A folder holding the shard's pages in `site/`: in memory (`ram`) unless it is full, else on disk."""
+            read_on_disk: Callable[[str], str], ram: Path | None, disk: Callable[[], Path]) -> tuple[Path, list[str]]:
+    """A folder holding the shard's pages in `site/`, in memory (`ram`) unless it is full, else on disk;
+    and the digest of what Pagefind reads of each page."""
     if ram is not None:
         try:
-            _stage(ram / name / "site", pages, files, None)
-            return ram / name
+            return ram / name, _stage(ram / name / "site", pages, files, None, read_on_disk)
         except OSError:  # memory full: this shard goes beside output/ (indexed in another order, as valid)
             shutil.rmtree(ram / name, ignore_errors=True)
-    _stage(disk() / name / "site", pages, files, on_disk)
-    return disk() / name
+    return disk() / name, _stage(disk() / name / "site", pages, files, on_disk, read_on_disk)
 
 
 def _stage(staging: Path, pages: list[str], files: Mapping[str, bytes],
-           on_disk: Callable[[str], Path | None] | None) -> None:
+           on_disk: Callable[[str], Path | None] | None, read_on_disk: Callable[[str], str]) -> list[str]:
     """The shard's pages in a folder of their own, made in sorted order: Pagefind's index depends on the
     order it lists files in, so this is what keeps the index the same from build to build (hard links
-    where the page is on disk)."""
+    where the page is on disk). Returns the digest of what Pagefind reads of each page."""
     staging.mkdir(parents=True)
+    reads = []
     for rel in pages:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,10 +254,14 @@ def _stage(staging: Path, pages: list[str], files: Mapping[str, bytes],
         try:
             if source is not None:
                 os.link(source, target)
+                reads.append(read_on_disk(rel))
                 continue
         except OSError:
             pass
-        target.write_bytes(what_pagefind_reads(files[rel]))
+        read = what_pagefind_reads(files[rel])
+        target.write_bytes(read)
+        reads.append(_digest(read))
+    return reads
 
 
 IGNORED_ASIDE = b'data-pagefind-ignore="all"'
@@ -398,7 +441,7 @@ def publish(publication: Publication) -> Finish | None:
     previous = read_shard_state(last.out, last.damaged) if last is not None else {}
     if last is not None and publication.defer_search and previous and (
             MANIFEST in files or (last.out / MANIFEST).is_file()):
-        for name in [MANIFEST, SHARD_STATE, *(name for _, shard_files in previous.values() for name in shard_files)]:
+        for name in [MANIFEST, SHARD_STATE, *(name for record in previous.values() for name in record.files)]:
             last.keep(name)  # served as it was until the build that settles the debt
         publication.search_debt |= last.touched
         return None
@@ -418,8 +461,7 @@ def publish(publication: Publication) -> Finish | None:
                 return search_bundles(files, to_index, on_started=started.set)
             return search_bundles(files, to_index, last.touched | owed, previous, last.path_of,
                                   write_to=last.out if last.writable else None, scratch=publication.project.out,
-                                  on_started=started.set,
-                                  read_as_before=functools.partial(_read_as_before, last, files, owed))
+                                  on_started=started.set)
         finally:
             started.set()  # a failure too: it is raised by finish()
     indexing = _in_a_thread(index)
@@ -433,18 +475,6 @@ def publish(publication: Publication) -> Finish | None:
             for name in [*written, *kept]:
                 last.keep(name)
     return finish
-
-
-def _read_as_before(last: LastOutput, files: Mapping[str, bytes], owed: AbstractSet[str], rel: str) -> bool:
-    """Whether Pagefind reads the same of the new page as of the file in output/, which the last index
-    holds unless the page is owed to it or the file was found altered. A change to the layout outside
-    `<main>` re-rendered every page of a site of 10,000 and re-indexed them all, for 5-8 s."""
-    if last.writable or rel in owed or rel in last.damaged:  # writable: last.out holds the new pages (a staging folder)
-        return False
-    try:
-        return what_pagefind_reads((last.out / rel).read_bytes()) == what_pagefind_reads(files[rel])
-    except OSError:
-        return False
 
 
 def _in_a_thread(work: Callable[[], Indexed]) -> Future[Indexed]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, counting_pagefind, pagefind_runs
 
 from ecosite.commands.build import build
 from ecosite.outputs import search
@@ -114,3 +114,25 @@ def test_a_save_that_changes_no_page_still_owes_the_check_of_output(tmp_path: Pa
     assert engine.rebuild(changed_paths=[mission], defer_search=True).search_owed
     engine.rebuild(changed_paths=frozenset())
     assert (project.out / "about/values/index.html").is_file()
+
+
+def test_a_layout_change_previewed_indexes_no_page_again_when_the_index_is_settled(tmp_path: Path, monkeypatch):
+    """The deferring build writes every page anew and owes them all to the index; the settling build
+    compares what Pagefind reads of each with what the index recorded it read, so it indexes nothing."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 5)  # the real site's pages in several shards
+    log = tmp_path / "pagefind-runs"
+    counting_pagefind(monkeypatch, log)
+    project, _ = edited_site(tmp_path)
+    engine = Engine(project)
+    engine.rebuild()
+    before = pagefind_runs(log)
+    assert before == len(search.read_shard_state(project.out)) > 2
+    footer = project.root / "templates/footer.html"
+    footer.write_text(footer.read_text().replace('<footer class="site-footer">',
+                                                 '<footer class="site-footer"><p>Footer line added.</p>'))
+    deferred = engine.rebuild(changed_paths=[footer], defer_search=True)
+    assert deferred.search_owed and "about/mission/index.html" in deferred.explained
+    settled = engine.rebuild(changed_paths=frozenset())
+    assert not settled.search_owed
+    assert pagefind_runs(log) == before, "no shard indexed again"
+    assert tree(project.out) == clean_build(project, tmp_path)

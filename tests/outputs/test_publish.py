@@ -18,7 +18,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import REPO, SITES, copy_project
+from conftest import REPO, SITES, copy_project, counting_pagefind, pagefind_runs
 
 from ecosite.commands.build import build
 from ecosite.errors import BuildError
@@ -319,7 +319,7 @@ def test_an_edit_reindexes_only_the_search_shard_of_the_page_it_changed(tmp_path
     build(project)
     shards = search.read_shard_state(project.out)
     assert len(shards) > 2
-    shard = next(name for name, (pages, _) in shards.items() if "about/mission/index.html" in pages)
+    shard = next(name for name, (pages, _, _) in shards.items() if "about/mission/index.html" in pages)
     changed = {name for name, stamp in bundles.items()
                if not (project.out / name).is_file() or (project.out / name).stat().st_mtime_ns != stamp}
     expected_prefix = shard + "/"
@@ -339,25 +339,13 @@ def test_a_search_bundle_file_deleted_from_output_is_made_again_by_the_next_buil
     project = Project(root, root / "output")
     build(project)
     shards = search.read_shard_state(project.out)
-    lost = next(name for _, (_, files) in sorted(shards.items())[1:] for name in files if "/fragment/" in name)
+    lost = next(name for _, (_, files, _) in sorted(shards.items())[1:] for name in files if "/fragment/" in name)
     (project.out / lost).unlink()
     build(project)
     assert (project.out / lost).is_file()
     clean = tmp_path / "clean"
     build(Project(root, clean))
     assert tree(project.out) == tree(clean)
-
-
-def counting_pagefind(monkeypatch, log: Path) -> None:
-    """Pagefind itself, each run noted in `log` first: how many shards a build indexed."""
-    from ecosite.outputs import search
-    real = search._command()
-    script = f"import os, sys\nopen({str(log)!r}, 'a').write('run\\n')\nos.execv({real[0]!r}, {real!r} + sys.argv[1:])\n"
-    monkeypatch.setattr(search, "_command", lambda: [sys.executable, "-c", script])
-
-
-def runs(log: Path) -> int:
-    return len(log.read_text().splitlines()) if log.exists() else 0
 
 
 def test_a_change_to_the_layout_around_main_indexes_no_page_again(tmp_path: Path, monkeypatch):
@@ -370,15 +358,15 @@ def test_a_change_to_the_layout_around_main_indexes_no_page_again(tmp_path: Path
     root = copy_project(REPO, tmp_path / "site")
     project = Project(root, root / "output")
     build(project)
-    assert runs(log) == len(search.read_shard_state(project.out)) > 2
+    assert pagefind_runs(log) == len(search.read_shard_state(project.out)) > 2
     footer = root / "templates/footer.html"
     footer.write_text(footer.read_text().replace('<footer class="site-footer">',
                                                  '<footer class="site-footer"><p>Footer line added.</p>'))
     css = root / "content/static/css/site.css"
     css.write_text(css.read_text() + "\n.added { color: inherit; }\n")
-    before = runs(log)
+    before = pagefind_runs(log)
     rebuilt = build(project)
-    assert runs(log) == before, "no shard indexed again"
+    assert pagefind_runs(log) == before, "no shard indexed again"
     assert all("Footer line added." in page.read_text() for page in pages(project.out))
     assert "about/mission/index.html" in rebuilt.explained
     assert tree(project.out) == tree(build_clean(root, tmp_path / "clean"))
@@ -479,7 +467,7 @@ def test_pagefind_given_only_what_it_reads_makes_the_bundle_the_whole_pages_make
     build(Project(REPO, built_site))
     shards = search.read_shard_state(built_site)
     assert len(shards) >= 4
-    for shard, (pages, files) in shards.items():
+    for shard, (pages, files, _) in shards.items():
         whole = Path(tempfile.mkdtemp(prefix="ecosite-test-", dir="/dev/shm"))
         try:
             for rel in pages:
@@ -524,8 +512,8 @@ def test_the_search_index_staged_in_memory_or_on_disk_holds_the_same_pages_and_n
     clean = Project(root, tmp_path / "clean-memory")
     build(clean)
     assert tree(in_memory.out) == tree(clean.out)
-    assert ({shard: pages for shard, (pages, _) in search.read_shard_state(in_memory.out).items()}
-            == {shard: pages for shard, (pages, _) in search.read_shard_state(on_disk.out).items()})
+    assert ({shard: pages for shard, (pages, _, _) in search.read_shard_state(in_memory.out).items()}
+            == {shard: pages for shard, (pages, _, _) in search.read_shard_state(on_disk.out).items()})
     mine = f"-{os.getpid()}"
     assert not [p.name for p in search.RAM_FOLDER.glob(f"{search.RAM_PREFIX}*") if p.name.endswith(mine)]
     assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]

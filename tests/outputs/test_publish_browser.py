@@ -144,7 +144,7 @@ def test_a_search_finds_pages_in_every_shard_of_the_index(page, sharded_url, fai
     url, out = sharded_url
     bundles = search.read_shard_state(out)
     assert len(bundles) > 2
-    shard_of = {name: shard for shard, (pages, _) in bundles.items() for name in pages}
+    shard_of = {name: shard for shard, (pages, _, _) in bundles.items() for name in pages}
     targets = ["networks/survivorship/index.html", "networks/workforce/index.html", "about/strategy/index.html"]
     assert len({shard_of[name] for name in targets}) > 1, "the pages searched for sit in different shards"
     page.goto(f"{url}/search/")
