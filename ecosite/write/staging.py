@@ -10,9 +10,11 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import stat
 from pathlib import Path
 from types import TracebackType
 
+from ecosite.content.documents import read_bytes
 from ecosite.project import STAGING_MARK, remove_abandoned, scratch_path
 from ecosite.write.failures import write_failure
 
@@ -48,18 +50,33 @@ def remove_stale_staging(out: Path) -> None:
     remove_abandoned(out.parent, f".{out.name}{STAGING_MARK}*")
 
 
-def put_file(staging: Path, out: Path, rel: str, data: bytes) -> None:
-    """Write one file into staging, hard-linking the previous output's copy when the bytes are the same."""
-    target = staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = out / rel
+def put_file(staging: str, out: str | None, rel: str, data: bytes, folders: set[str]) -> None:
+    """Write one file into staging, hard-linking the previous output's copy (`out`, None when there is
+    none) when the bytes are the same. `folders` are those already made in staging. Plain os calls on
+    strings: this runs for every file of a cold build, and with Path objects, a stat of a previous output
+    that is not there and a mkdir call per file it took twice the time (5,500 pages in memory: 0.55-0.63 s,
+    0.26-0.30 s now)."""
+    target = os.path.join(staging, rel)
+    folder = os.path.dirname(target)
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
+    if out is not None:
+        previous = os.path.join(out, rel)
+        try:
+            info = os.lstat(previous)
+            if stat.S_ISREG(info.st_mode) and info.st_size == len(data) and read_bytes(previous) == data:
+                os.link(previous, target)
+                return
+        except OSError:
+            pass
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        if not previous.is_symlink() and previous.stat().st_size == len(data) and previous.read_bytes() == data:
-            os.link(previous, target)
-            return
-    except OSError:
-        pass
-    target.write_bytes(data)
+        written = 0
+        while written < len(data):
+            written += os.write(descriptor, data[written:] if written else data)
+    finally:
+        os.close(descriptor)
 
 
 def swap_in(staging: Path, out: Path) -> None:
@@ -96,10 +113,14 @@ class StagedOutput:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging.mkdir()
+        self.previous = str(self.out) if self.out.is_dir() else None  # the site whose unchanged files are linked
+        self.folders = {str(self.staging)}  # made so far (by this process: each worker has its own copy)
 
     def put(self, name: str, data: bytes) -> None:
-        with write_errors(self.out, name):
-            put_file(self.staging, self.out, name, data)
+        try:
+            put_file(str(self.staging), self.previous, name, data, self.folders)
+        except OSError as exc:
+            raise write_failure(exc, self.out, self.staging, self.out / name) from None
 
     def finish(self, pending: dict[str, bytes], copies: dict[str, Path]) -> None:
         """Write the files still only in memory, copy the static files, swap the folders."""
@@ -107,7 +128,7 @@ class StagedOutput:
             self.put(name, pending[name])
         for name in sorted(copies):
             with write_errors(self.out, name):
-                put_file(self.staging, self.out, name, copies[name].read_bytes())
+                self.put(name, copies[name].read_bytes())
         with write_errors(self.out):
             swap_in(self.staging, self.out)
         self.abort()  # after the swap, staging holds the old site
