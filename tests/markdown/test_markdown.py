@@ -98,3 +98,16 @@ def test_site_absolute_paths_are_refused_in_favour_of_source_files():
 ])
 def test_titles_and_summaries_get_the_same_typography_as_bodies(plain: str, expected: str):
     assert typographic(plain) == expected
+
+
+def test_tokens_come_back_from_a_pickle_as_they_were():
+    """Pages read in worker processes come back pickled, link tokens and all, each token as a call with
+    its fields: every field must survive, the rarely set ones (a fence's info and markup, a footnote's
+    meta, nesting levels, hidden paragraphs in a tight list) too."""
+    import pickle
+
+    body = ("# Title\n\n- a tight [list](other.md)\n- of *two*\n\n```python\nx = 1\n```\n\n"
+            "| a | b |\n|---|---|\n| 1 | ![image](i.png) |\n\nA note.[^1]\n\n[^1]: The note.\n")
+    tokens = markdown.MD.parse(body)
+    assert {t.info for t in tokens} > {""} and any(t.hidden for t in tokens) and any(t.meta for t in tokens)
+    assert pickle.loads(pickle.dumps(tokens)) == tokens
