@@ -47,6 +47,7 @@ def make_environment(templates_dir: Path, environment_class: type[jinja2.Environ
         cache_size=-1,  # every template kept, in a plain dict: the default LRU reorders itself on every lookup
     )
     env.filters["date"] = _formatted_date
+    env.filters["day"] = _day
     env.filters["isodate"] = lambda value: value.isoformat() if value else ""
     return env
 
@@ -54,6 +55,14 @@ def make_environment(templates_dir: Path, environment_class: type[jinja2.Environ
 @functools.lru_cache(maxsize=8192)  # a page's lists show a dozen dates, mostly the same few hundred
 def _formatted_date(value: date | None, fmt: str = "%-d %B %Y") -> str:
     return value.strftime(fmt) if value else ""
+
+
+@functools.lru_cache(maxsize=8192)
+def _day(value: date | None) -> Markup:
+    """A calendar day as a <time> element people and machines can both read (`{{ page.date|day }}`).
+    A filter, not a macro: a news page shows five, and calling a Jinja macro five times was 6 % of the
+    time to render it."""
+    return Markup(f'<time datetime="{_formatted_date(value, "%Y-%m-%d")}">{_formatted_date(value)}</time>')
 
 
 class Helpers:
