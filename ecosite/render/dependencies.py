@@ -313,6 +313,7 @@ class Signatures:
         self.kept: frozenset[str] = frozenset()  # the kinds of key taken from the last build (keep_front_matter)
         self.orders: dict[str, tuple[list[str], dict[str, int], str | None]] = {}  # section -> _section_order
         self.order_digests: dict[str, str] | None = None  # section -> its order's digest (section_orders)
+        self.list_urls: dict[tuple[str, int], str] = {}  # (a list's first address, its page count) -> _list_urls
 
     def keep_front_matter(self, keys: list[Key], signatures: list[str], same_heading_ids: bool = False) -> None:
         """Take the last build's signatures of the front-matter keys as they are: checking each again
@@ -392,11 +393,19 @@ class Signatures:
             return asset.output_path if asset else "missing"
         if kind == "list":
             part = site.paginators.get(key[1])
-            return digest(meta_signature(part.page), part.number, part.urls, part.total,
-                          *(item.rel for item in part.items)) if part else "missing"
+            return digest(self.meta.get(part.page.rel) or meta_signature(part.page), part.number,
+                          self._list_urls(part.urls), part.total, *(item.rel for item in part.items)) if part else "missing"
         if kind == "neighbours":
             return self._neighbours(key[1])
         return "unknown"
+
+    def _list_urls(self, urls: list[str]) -> str:
+        """The addresses of a list's pages, digested once per list: each of its n pages names all n, and
+        joining them for every page grew with the square of the list (a section of 10,000 has 500)."""
+        first_and_count = (urls[0], len(urls))  # they decide the rest (site/pagination.py: page_address)
+        if first_and_count not in self.list_urls:
+            self.list_urls[first_and_count] = digest(*urls)
+        return self.list_urls[first_and_count]
 
     def _neighbours(self, rel: str) -> str:
         """What section_nav shows beside a page, from its section's order taken once: a title edit checks
