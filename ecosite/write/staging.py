@@ -72,9 +72,9 @@ def put_file(staging: str, out: str | None, rel: str, data: bytes, folders: set[
             pass
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        written = 0
-        while written < len(data):
-            written += os.write(descriptor, data[written:] if written else data)
+        left = memoryview(data)
+        while left:
+            left = left[os.write(descriptor, left):]
     finally:
         os.close(descriptor)
 
@@ -117,10 +117,8 @@ class StagedOutput:
         self.folders = {str(self.staging)}  # made so far (by this process: each worker has its own copy)
 
     def put(self, name: str, data: bytes) -> None:
-        try:
+        with write_errors(self.out, name):
             put_file(str(self.staging), self.previous, name, data, self.folders)
-        except OSError as exc:
-            raise write_failure(exc, self.out, self.staging, self.out / name) from None
 
     def finish(self, pending: dict[str, bytes], copies: dict[str, Path]) -> None:
         """Write the files still only in memory, copy the static files, swap the folders."""
@@ -128,7 +126,8 @@ class StagedOutput:
             self.put(name, pending[name])
         for name in sorted(copies):
             with write_errors(self.out, name):
-                self.put(name, copies[name].read_bytes())
+                data = copies[name].read_bytes()
+            self.put(name, data)
         with write_errors(self.out):
             swap_in(self.staging, self.out)
         self.abort()  # after the swap, staging holds the old site
@@ -142,7 +141,7 @@ class write_errors:
 
     def __init__(self, out: Path, name: str | None = None):
         self.out = out
-        self.writing = out / name if name is not None else None  # the file being written, when one is
+        self.name = name  # the file being written, when one is (its path made only for a message: this is per file)
 
     def __enter__(self) -> None:
         return None
@@ -150,4 +149,5 @@ class write_errors:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
                  ) -> None:
         if isinstance(exc, OSError):
-            raise write_failure(exc, self.out, staging_dir(self.out), self.writing) from None
+            writing = self.out / self.name if self.name is not None else None
+            raise write_failure(exc, self.out, staging_dir(self.out), writing) from None
