@@ -195,3 +195,33 @@ def test_the_saved_cache_is_the_state_the_build_left_with_what_writing_added(sit
     loaded = cache.load(site)
     assert loaded == engine.state
     assert "guides/gamma/index.html" in loaded.outputs and loaded.counts.pages == engine.state.counts.pages
+
+
+def bulk_files(root: Path) -> set[str]:
+    return {path.name for path in (root / cache.CACHE_DIR).glob(f"{cache.BULK_PREFIX}*")}
+
+
+def test_a_save_leaves_one_bulk_file_and_removes_one_a_killed_save_left(site: Path):
+    """The bulk of the state is written while Pagefind indexes: a build killed after that leaves a file no
+    state file names, which the next save removes, as it does the last save's bulk."""
+    build(project_of(site))
+    first = bulk_files(site)
+    assert len(first) == 1
+    left = site / cache.CACHE_DIR / f"{cache.BULK_PREFIX}0123456789abcdef.pickle"
+    left.write_bytes(b"the bulk of a save killed before its state file")
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "Edited after the kill.", False))
+    build(project_of(site))
+    now = bulk_files(site)
+    assert len(now) == 1 and now != first and not left.exists()
+    assert tree(site / "output") == clean_build(site)
+
+
+def test_a_state_file_naming_a_missing_bulk_is_a_cold_build(site: Path):
+    build(project_of(site))
+    for bulk in bulk_files(site):
+        (site / cache.CACHE_DIR / bulk).unlink()
+    assert cache.load(site) is None
+    (site / "content" / "guides" / "beta.md").write_text(page_text("Beta", "Changed while the bulk was gone.", False))
+    build(project_of(site))
+    assert tree(site / "output") == clean_build(site)
+    assert cache.load(site) is not None
