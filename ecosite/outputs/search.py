@@ -38,6 +38,7 @@ from ecosite.errors import BuildError, ContentError
 from ecosite.outputs.publication import Publication
 from ecosite.project import remove_abandoned, scratch_path
 from ecosite.site.model import LIST_KIND
+from ecosite.write.staging import put_file
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = f"{BUNDLE_DIR}/shards.json"  # the bundles, read by the search page
@@ -244,24 +245,36 @@ def _stage(staging: Path, pages: list[str], files: Mapping[str, bytes],
            on_disk: Callable[[str], Path | None] | None, read_on_disk: Callable[[str], str]) -> list[str]:
     """The shard's pages in a folder of their own, made in sorted order: Pagefind's index depends on the
     order it lists files in, so this is what keeps the index the same from build to build (hard links
-    where the page is on disk). Returns the digest of what Pagefind reads of each page."""
+    where the page is on disk). Returns the digest of what Pagefind reads of each page.
+    Plain os calls on strings, each folder made once: a cold build stages every page while Pagefind
+    runs on both cores, and with Path objects staging 10,000 pages took 1.5-1.7 s of the interpreter."""
     staging.mkdir(parents=True)
+    root = str(staging)
+    made = {root}
     reads = []
     for rel in pages:
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         source = on_disk(rel) if on_disk else None
-        try:
-            if source is not None:
-                os.link(source, target)
-                reads.append(read_on_disk(rel))
-                continue
-        except OSError:
-            pass
+        if source is not None and _linked(source, root, rel, made):
+            reads.append(read_on_disk(rel))
+            continue
         read = what_pagefind_reads(files[rel])
-        target.write_bytes(read)
+        put_file(root, None, rel, read, made)
         reads.append(_digest(read))
     return reads
+
+
+def _linked(source: Path, root: str, rel: str, made: set[str]) -> bool:
+    """Whether the page could be hard-linked into the folder at root (`made`: its folders made so far)."""
+    target = os.path.join(root, rel)
+    folder = os.path.dirname(target)
+    try:
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
 
 
 IGNORED_ASIDE = b'data-pagefind-ignore="all"'

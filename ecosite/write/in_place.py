@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
+from ecosite.content.documents import read_bytes
 from ecosite.write.failures import write_failure
 
 Stamp = tuple[int, int]  # (size, mtime_ns) of an output file as the build left it
@@ -62,7 +63,7 @@ class OutputFiles(MutableMapping[str, bytes]):
             return self.fresh[name]
         if name not in self.names:
             raise KeyError(name)
-        return (self.out / name).read_bytes()
+        return read_bytes(os.path.join(self.out, name))
 
     def __setitem__(self, name: str, data: bytes) -> None:
         self.fresh[name] = data
