@@ -66,6 +66,8 @@ def run(build: Build, stage_list: Sequence[Stage] = STAGES, on_stage: StageCallb
         raise os_failure(refused, build.project.out) from None
     finally:
         search.finish_cleanup()
+        if build.output_check is not None:
+            build.output_check.close()  # a build that failed before it asked
         if build.staged is not None:
             build.staged.abort()  # after a swap it holds the old site; after a failure, the half-written one
     elapsed = int((time.perf_counter() - started) * 1000)

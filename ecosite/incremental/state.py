@@ -10,6 +10,7 @@ from pathlib import Path
 from ecosite.content.config import SiteConfig
 from ecosite.content.sources import Source
 from ecosite.errors import ContentError
+from ecosite.incremental.workers import InBackground
 from ecosite.project import Project
 from ecosite.render.dependencies import Key, Signatures
 from ecosite.site.compiled import CompiledBody
@@ -83,6 +84,7 @@ class Build:
     stamps: dict[str, tuple[int, int, int]] = field(init=False)
     digests: dict[str, str] = field(init=False)
     unchanged: set[str] = field(init=False)
+    output_check: InBackground[set[str]] | None = None  # names found altered in output/ (stages._altered)
     # reading
     assets: dict[str, Asset] = field(init=False)
     pages: list[Page] = field(init=False)

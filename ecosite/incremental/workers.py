@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ecosite.incremental import collector
 
@@ -71,3 +73,64 @@ def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
         bounds.append((start, min(start + size, count)))
         start += size
     return bounds
+
+
+class InBackground(Generic[R]):
+    """function() in a forked child while the caller goes on, for work that mostly waits on the kernel
+    (a stat of every file in output/): a thread would run it only between the caller's own turns at the
+    interpreter. Where fork is missing, `forked` is False or the child fails, `result()` runs it in the
+    caller instead, so the answer is the same either way."""
+
+    def __init__(self, function: Callable[[], R], forked: bool = True):
+        self.function = function
+        self.pid: int | None = None
+        self.pipe = -1
+        self.answer: tuple[R] | None = None
+        if forked and "fork" in multiprocessing.get_all_start_methods():
+            self._fork()
+
+    def _fork(self) -> None:
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: result() does the work
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: answer through the pipe and leave at once (no exit handlers, no buffers)
+            code = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(pickle.dumps(self.function(), pickle.HIGHEST_PROTOCOL))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self.pid, self.pipe = pid, read_end
+
+    def result(self) -> R:
+        """The function's result: waits for the child, once."""
+        if self.answer is None:
+            self.answer = (self._collect(),)
+        return self.answer[0]
+
+    def _collect(self) -> R:
+        if self.pid is None:
+            return self.function()
+        with os.fdopen(self.pipe, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        return pickle.loads(data) if status == 0 and data else self.function()
+
+    def close(self) -> None:
+        """Stop a child whose result no one will ask for (the build failed first), and reap it."""
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            os.close(self.pipe)
+            self.pid = None
